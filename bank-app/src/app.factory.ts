@@ -1,0 +1,83 @@
+// Builds the HTTP application exactly as production runs it; main.ts and the e2e tests both use it,
+// so the tests exercise the real body parsing, limits and request ids.
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { AppModule } from './app.module';
+import { DomainError } from './common/domain-error';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+import { loadAppConfig } from './config/app-config';
+import { createLogger } from './observability/json-logger';
+import { MetricsService } from './observability/metrics.service';
+import { setUpOpenApi } from './observability/openapi';
+import { requestContext } from './observability/request-context';
+
+/** Larger bodies are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface CreateAppOptions {
+  /** Nest log levels; the tests keep only warnings and errors. */
+  logLevels?: LogLevel[];
+}
+
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdFor, // validates a client's X-Request-Id or makes a uuid
+    requestIdHeader: false, // (the header is read by genReqId, after validation)
+    logger: false, // Nest's logger is used
+  });
+  const logLevels = options.logLevels ?? ['log', 'error', 'warn'];
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    // Nest would add its own JSON and urlencoded parsers; JSON only is wanted (see below).
+    bodyParser: false,
+    // Errors at start-up (bad environment, database unreachable) reach main.ts instead of exiting here.
+    abortOnError: false,
+    // JSON lines unless LOG_FORMAT=pretty (or a terminal); a bad environment throws here, as in the module.
+    logger: createLogger(loadAppConfig().logging.format, logLevels),
+  });
+  configureFastify(app.getHttpAdapter().getInstance(), app.get(MetricsService));
+  setUpOpenApi(app); // GET /docs and /docs-json
+  app.enableShutdownHooks(); // SIGTERM/SIGINT close the HTTP server, then the pool, in order
+  return app;
+}
+
+function configureFastify(fastify: FastifyInstance, metrics: MetricsService): void {
+  // Echo the request id on every response, errors included (onRequest runs before body parsing), and
+  // handle the rest of the request inside its context, so every log line on its way has the id.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    requestContext.run({ requestId: request.id }, done);
+  });
+
+  // One log line and the HTTP metrics per answered request. The route is the pattern
+  // ("/debitcards/:id"), never the URL, so the metrics' label values stay few.
+  const logger = new Logger('HTTP');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.recordHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logger.log({
+      msg: 'request completed',
+      requestId: request.id,
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    });
+    done();
+  });
+
+  // Bodies are JSON or nothing: any other content type (text/plain, forms) is a 415. A JSON syntax
+  // error becomes a domain error, so the filter can tell "malformed JSON" from other 400s.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8'); // always a string (parseAs)
+    // The default parser answers through the callback; its return value carries nothing.
+    void parseJson(request, text, (error, value) => {
+      if (error) done(new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.'), undefined);
+      else done(null, value);
+    });
+  });
+}

@@ -1,0 +1,232 @@
+// The projector: consumes Debezium's `debit_card` change events, writes each withdrawal once into the
+// read model, and republishes it to `ministatement`. Exactly-once in effect:
+//   1. one database transaction per batch writes the lines, keyed by (card, version), with the offset
+//      of the event that created each (read-model.repository.ts decides replay vs duplicate);
+//   2. one Kafka transaction per batch publishes the lines and dead letters and commits the consumer
+//      offset (partition-transactions.ts, which also fences older owners of the partition).
+// A crash between 1 and 2 replays the batch: its lines exist with the same offsets and are published
+// again, while the aborted Kafka transaction is invisible to read_committed consumers such as Druid.
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Message } from 'kafkajs';
+import { AppConfig } from '../config/app-config';
+import {
+  interpretChangeEvent,
+  ministatementMessage,
+  parseRecordValue,
+  PoisonEventError,
+  type ChangeMeaning,
+} from './debezium-envelope';
+import { CHANGE_TOPIC, PartitionTransactions } from './partition-transactions';
+import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
+import { ProjectorStats } from './projector.stats';
+
+/** Transient failures (database or Kafka down) are retried this often per batch before kafkajs takes over. */
+const BATCH_ATTEMPTS = 5;
+
+@Injectable()
+export class MinistatementProjector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MinistatementProjector.name);
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private transactions?: PartitionTransactions;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  /** Emits 'committed' after each batch, so GET ?minVersion= can wake up instead of polling blindly. */
+  readonly events = new EventEmitter();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly readModel: ReadModelRepository,
+    readonly stats: ProjectorStats,
+  ) {
+    this.events.setMaxListeners(0);
+    this.kafka = new Kafka({
+      clientId: 'bank-app-projector',
+      brokers: config.kafka.brokers,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ namespace, log }) =>
+          this.logger.warn(`kafkajs ${namespace}: ${log.message}`),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.projector.enabled) return;
+    // Not awaited: the API serves while Kafka is still coming up; start() retries on its own.
+    void this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.stop();
+  }
+
+  private async start(): Promise<void> {
+    const groupId = this.config.projector.groupId;
+    try {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+      this.transactions = new PartitionTransactions(this.kafka, this.admin, groupId);
+      this.consumer = this.kafka.consumer({
+        groupId,
+        sessionTimeout: this.config.projector.sessionTimeoutMs,
+        heartbeatInterval: 1000,
+        maxWaitTimeInMs: 50, // latency: a withdrawal should not wait for a full fetch
+        retry: { retries: 5 },
+      });
+      const consumer = this.consumer;
+      const transactions = this.transactions;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
+        this.logger.log(`joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`);
+        void transactions.retain(assigned);
+      });
+      // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.logger.error(
+          `consumer crashed (${payload.error.message}); kafkajs restarts: ${payload.restart}`,
+        );
+        if (!payload.restart) this.scheduleRestart();
+      });
+      await consumer.connect();
+      // A new group starts from the beginning of the log: the read model is derived from all of it.
+      await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false, // offsets are committed inside the Kafka transaction
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.config.projector.concurrency,
+        eachBatch: (payload) => this.projectBatch(payload),
+      });
+      this.stats.running = true;
+    } catch (error) {
+      this.logger.error(`projector could not start: ${(error as Error).message}`);
+      this.scheduleRestart();
+    }
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping) return;
+    this.stats.running = false;
+    this.stats.restarts += 1;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      void this.stop().then(() => this.start());
+    }, 2000);
+  }
+
+  private async stop(): Promise<void> {
+    this.stats.running = false;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.transactions?.closeAll();
+    await this.admin?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
+  private async projectBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const live = () => payload.isRunning() && !payload.isStale();
+    if (batch.messages.length === 0 || !live()) return;
+    const transactions = this.transactions;
+    if (!transactions) return;
+    const { partition } = batch;
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const writer = await transactions.writer(partition);
+        const messages = batch.messages.filter((message) => BigInt(message.offset) >= writer.committedOffset);
+        if (messages.length > 0) {
+          const { events, deadLetters } = this.interpret(partition, messages);
+          const applied = await this.readModel.applyBatch(events);
+          if (applied.toPublish.length > 0) this.faultAfterDatabaseCommit();
+          const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+          await writer.commit(this.config.projector.groupId, {
+            ministatement: applied.toPublish.map((withdrawal) => ({
+              key: withdrawal.debitCardId,
+              value: JSON.stringify(ministatementMessage(withdrawal)),
+            })),
+            deadLetters,
+            nextOffset,
+          });
+          this.stats.recordBatch(messages.length, applied.toPublish, applied.duplicates, deadLetters.length);
+          for (const withdrawal of applied.toPublish) {
+            this.logger.debug(
+              `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
+                `requestId=${withdrawal.requestId} from ${CHANGE_TOPIC}[${partition}]`,
+            );
+          }
+          if (applied.duplicates > 0) {
+            this.logger.log(
+              `skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`,
+            );
+          }
+        }
+        payload.resolveOffset(batch.lastOffset());
+        await payload.heartbeat();
+        this.events.emit('committed');
+        return;
+      } catch (error) {
+        await transactions.discard(partition);
+        this.stats.retries += 1;
+        const message = (error as Error).message;
+        if (attempt >= BATCH_ATTEMPTS || !live()) {
+          this.logger.error(`batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${message}`);
+          throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
+        }
+        this.logger.warn(
+          `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${message}); retrying`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Interprets each record; the ones that can never be processed become dead letters with the reason. */
+  private interpret(
+    partition: number,
+    messages: Message[],
+  ): { events: PositionedMeaning[]; deadLetters: Message[] } {
+    const events: PositionedMeaning[] = [];
+    const deadLetters: Message[] = [];
+    for (const message of messages) {
+      const offset = (message as Message & { offset: string }).offset;
+      let meaning: ChangeMeaning;
+      try {
+        meaning = interpretChangeEvent(parseRecordValue(message.value ?? null));
+      } catch (error) {
+        if (!(error instanceof PoisonEventError)) throw error;
+        this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`);
+        deadLetters.push({
+          key: message.key ?? null,
+          value: message.value ?? null,
+          headers: {
+            'dlq.reason': error.message,
+            'dlq.source.topic': CHANGE_TOPIC,
+            'dlq.source.partition': String(partition),
+            'dlq.source.offset': offset,
+          },
+        });
+        continue;
+      }
+      events.push({ partition, offset, meaning });
+    }
+    return { events, deadLetters };
+  }
+
+  /**
+   * Test hook for the crash-between-commits fault test: after the N-th database commit that wrote
+   * statement lines, dies like `kill -9`, before the Kafka transaction.
+   */
+  private faultAfterDatabaseCommit(): void {
+    const remaining = this.config.projector.faultKillAfterDatabaseCommits;
+    if (remaining === undefined) return;
+    this.stats.databaseCommitsBeforeFault = (this.stats.databaseCommitsBeforeFault ?? remaining) - 1;
+    if (this.stats.databaseCommitsBeforeFault <= 0) {
+      this.logger.error('PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS reached: killing this process with SIGKILL');
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// `npm run rebuild-read-model`: rebuilds money_withdrawal and card_baseline from the `debit_card` change
+// log (the event log is the source of truth), through the same interpretation and the same batch writes
+// as the projector, without publishing anything to `ministatement`. Running it twice gives the same
+// table. It refuses to run while a projector is consuming: the projector relies on the existing lines
+// to tell Debezium duplicates from replays.
+import { Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Kafka, logLevel } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
+import { CHANGE_TOPIC } from './partition-transactions';
+import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
+
+export interface RebuildSummary {
+  events: number;
+  withdrawals: number;
+  duplicates: number;
+  poison: number;
+  seconds: number;
+}
+
+@Injectable()
+class RebuildService {
+  private readonly logger = new Logger('RebuildReadModel');
+
+  // Explicit tokens: this script also runs under tsx, whose compiler emits no decorator metadata.
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(ReadModelRepository) private readonly readModel: ReadModelRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async rebuild(): Promise<RebuildSummary> {
+    const kafka = new Kafka({
+      clientId: 'bank-app-rebuild',
+      brokers: this.config.kafka.brokers,
+      logLevel: logLevel.WARN,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const groupId = `bank-app-rebuild-${randomUUID()}`;
+    try {
+      const [projectors] = (await admin.describeGroups([this.config.projector.groupId])).groups;
+      if (projectors && projectors.members.length > 0) {
+        throw new Error(
+          `the projector group ${this.config.projector.groupId} has ${projectors.members.length} active member(s): ` +
+            'stop bank-app before rebuilding the read model',
+        );
+      }
+      // The log up to now: everything before these offsets is rebuilt.
+      const ends = new Map(
+        (await admin.fetchTopicOffsets(CHANGE_TOPIC)).map((entry) => [entry.partition, BigInt(entry.high)]),
+      );
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query('DELETE FROM money_withdrawal');
+        await manager.query('DELETE FROM card_baseline');
+      });
+      this.logger.log(
+        `read model cleared; replaying ${CHANGE_TOPIC} up to offsets ${JSON.stringify(Object.fromEntries([...ends].map(([p, o]) => [p, o.toString()])))}`,
+      );
+      return await this.replay(kafka, groupId, ends);
+    } finally {
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  }
+
+  private async replay(kafka: Kafka, groupId: string, ends: Map<number, bigint>): Promise<RebuildSummary> {
+    const started = Date.now();
+    const summary: RebuildSummary = { events: 0, withdrawals: 0, duplicates: 0, poison: 0, seconds: 0 };
+    const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
+    if (remaining.size === 0) return summary;
+
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
+    let finish: (error?: Error) => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      finish = (error) => (error ? reject(error) : resolve());
+    });
+    await consumer.run({
+      // One partition at a time: concurrent batch inserts can deadlock on the unique key's gap locks,
+      // and a rebuild has nothing to gain from racing itself.
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const end = ends.get(batch.partition) ?? 0n;
+        const events: PositionedMeaning[] = [];
+        for (const message of batch.messages) {
+          if (BigInt(message.offset) >= end) break;
+          try {
+            const meaning = interpretChangeEvent(parseRecordValue(message.value));
+            events.push({ partition: batch.partition, offset: message.offset, meaning });
+          } catch (error) {
+            if (!(error instanceof PoisonEventError)) throw error;
+            summary.poison += 1; // already in the dead-letter topic from the live projector
+          }
+        }
+        try {
+          const applied = await this.readModel.applyBatch(events);
+          summary.events += events.length;
+          summary.withdrawals += applied.toPublish.length;
+          summary.duplicates += applied.duplicates;
+        } catch (error) {
+          finish(error as Error);
+          throw error;
+        }
+        payload.resolveOffset(batch.lastOffset());
+        await payload.heartbeat();
+        if (BigInt(batch.lastOffset()) + 1n >= end) {
+          remaining.delete(batch.partition);
+          if (remaining.size === 0) finish();
+        }
+      },
+    });
+    try {
+      await done;
+    } finally {
+      await consumer.disconnect();
+    }
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+}
+
+@Module({
+  imports: [ConfigModule, DatabaseModule],
+  providers: [ReadModelRepository, RebuildService],
+})
+class RebuildModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['log', 'error', 'warn'] });
+  try {
+    const summary = await app.get(RebuildService).rebuild();
+    const rate = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;
+    console.log(JSON.stringify({ ...summary, eventsPerSecond: rate }));
+  } finally {
+    await app.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    new Logger('RebuildReadModel').error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

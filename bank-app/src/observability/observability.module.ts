@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { MinistatementModule } from '../ministatement/ministatement.module';
+import { KafkaHealthClient } from '../pipeline/kafka-health.client';
+import { MetricsController } from './metrics.controller';
+import { HopLagService } from './hop-lag.service';
+import { MetricsService } from './metrics.service';
+import { ObservabilityController } from './observability.controller';
+import { PublishLog } from './publish-log';
+import { ReconcileService } from './reconcile.service';
+import { TraceService } from './trace.service';
+
+/**
+ * GET /metrics, GET /pipeline/trace and GET /pipeline/reconcile, and the lag per hop of /pipeline/status. Its own Druid SQL and Kafka admin clients (small, lazily connected), so
+ * it depends on no other feature module but the projector's counters.
+ */
+@Module({
+  imports: [MinistatementModule],
+  controllers: [MetricsController, ObservabilityController],
+  providers: [
+    MetricsService,
+    PublishLog,
+    TraceService,
+    ReconcileService,
+    HopLagService,
+    DruidSqlClient,
+    KafkaHealthClient,
+  ],
+  exports: [MetricsService, HopLagService],
+})
+export class ObservabilityModule {}

@@ -1,0 +1,128 @@
+// GET /pipeline/reconcile: per card, do the write model, the read model and Druid agree?
+//   used_limit (debit_card) == baseline (card_baseline, 0 if none) + sum of the statement lines, and
+//   Druid's count and sum for the card == the read model's.
+// Sums are exact (DECIMAL strings → bigint cents; Druid's longSum of cents cast to VARCHAR). A card
+// with withdrawals still in flight is inconsistent until the pipeline is quiet; that is the point.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DATASOURCE } from '../analytics/analytics.queries';
+import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { decimalToCents, formatCents } from '../common/money';
+import type { ReconcileQuery } from './observability.request';
+
+export interface Totals {
+  count: number;
+  sum: string;
+}
+
+export interface CardReconciliation {
+  debitCardId: string;
+  usedLimit: string;
+  baseline: string;
+  readModel: Totals;
+  /** null when Druid did not answer (then the card cannot be called consistent). */
+  druid: Totals | null;
+  consistent: boolean;
+  /** What disagrees, in words (empty when consistent). */
+  mismatches: string[];
+}
+
+export interface Reconciliation {
+  generatedAt: string;
+  consistent: boolean;
+  druidAvailable: boolean;
+  cards: CardReconciliation[];
+}
+
+interface DruidRow {
+  debitCardId: unknown;
+  count: unknown;
+  totalMinor: unknown;
+}
+
+@Injectable()
+export class ReconcileService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly druid: DruidSqlClient,
+  ) {}
+
+  async reconcile(query: ReconcileQuery): Promise<Reconciliation> {
+    const cards = await this.dataSource.query<{ id: string; used_limit: string }[]>(
+      query.debitCardId === undefined
+        ? 'SELECT id, used_limit FROM debit_card ORDER BY id LIMIT ?'
+        : 'SELECT id, used_limit FROM debit_card WHERE id = ?',
+      query.debitCardId === undefined ? [query.limit] : [query.debitCardId],
+    );
+    const ids = cards.map((card) => card.id);
+    if (ids.length === 0) {
+      return { generatedAt: new Date().toISOString(), consistent: true, druidAvailable: true, cards: [] };
+    }
+    const marks = ids.map(() => '?').join(', ');
+    const [baselines, lines, druid] = await Promise.all([
+      this.dataSource.query<{ debit_card_id: string; used_limit: string }[]>(
+        `SELECT debit_card_id, used_limit FROM card_baseline WHERE debit_card_id IN (${marks})`,
+        ids,
+      ),
+      this.dataSource.query<{ debit_card_id: string; count: string; total: string }[]>(
+        `SELECT debit_card_id, COUNT(*) AS count, SUM(amount) AS total FROM money_withdrawal
+          WHERE debit_card_id IN (${marks}) GROUP BY debit_card_id`,
+        ids,
+      ),
+      this.druidTotals(ids).catch(() => undefined),
+    ]);
+    const baselineOf = new Map(baselines.map((row) => [row.debit_card_id, decimalToCents(row.used_limit)]));
+    const linesOf = new Map(
+      lines.map((row) => [row.debit_card_id, { count: Number(row.count), cents: decimalToCents(row.total) }]),
+    );
+
+    const result = cards.map((card): CardReconciliation => {
+      const usedLimit = decimalToCents(card.used_limit);
+      const baseline = baselineOf.get(card.id) ?? 0n;
+      const read = linesOf.get(card.id) ?? { count: 0, cents: 0n };
+      const olap = druid === undefined ? undefined : (druid.get(card.id) ?? { count: 0, cents: 0n });
+      const mismatches: string[] = [];
+      if (usedLimit !== baseline + read.cents) {
+        mismatches.push('used_limit differs from baseline + read-model sum');
+      }
+      if (olap === undefined) mismatches.push('Druid did not answer');
+      else {
+        if (olap.count !== read.count) mismatches.push('Druid count differs from the read model');
+        if (olap.cents !== read.cents) mismatches.push('Druid sum differs from the read model');
+      }
+      return {
+        debitCardId: card.id,
+        usedLimit: formatCents(usedLimit),
+        baseline: formatCents(baseline),
+        readModel: { count: read.count, sum: formatCents(read.cents) },
+        druid: olap === undefined ? null : { count: olap.count, sum: formatCents(olap.cents) },
+        consistent: mismatches.length === 0,
+        mismatches,
+      };
+    });
+    return {
+      generatedAt: new Date().toISOString(),
+      consistent: result.every((card) => card.consistent),
+      druidAvailable: druid !== undefined,
+      cards: result,
+    };
+  }
+
+  private async druidTotals(ids: string[]): Promise<Map<string, { count: number; cents: bigint }>> {
+    const rows = await this.druid.query<DruidRow>({
+      query:
+        `SELECT "debitCardId", COUNT(*) AS "count", CAST(SUM("amountMinor") AS VARCHAR) AS "totalMinor" ` +
+        `FROM "${DATASOURCE}" WHERE "debitCardId" IN (${ids.map(() => '?').join(', ')}) GROUP BY 1`,
+      parameters: ids.map((value) => ({ type: 'VARCHAR', value })),
+      resultFormat: 'object',
+      context: { sqlTimeZone: 'Etc/UTC' },
+    });
+    return new Map(
+      rows.map((row) => [
+        String(row.debitCardId),
+        { count: Number(row.count), cents: BigInt(String(row.totalMinor)) },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,238 @@
+// GET /pipeline/trace: follows one withdrawal (by request id or withdrawal id) through every hop, with
+// the time it reached each one, from the records each hop leaves behind:
+//   commit          debit_card.last_withdrawn_at, carried into money_withdrawal.transaction_date
+//   debit_card      the change event's partition and offset (money_withdrawal.source_partition/offset);
+//                   its time is not recorded anywhere, so it is reported as unknown
+//   read model      money_withdrawal.projected_at (set by the database in the projector's transaction)
+//   ministatement   the commit of the projector's Kafka transaction, remembered in memory by this
+//                   instance only (PublishLog); the partition and offset of the message are not tracked
+//   Druid           whether the row is queryable; its __time is the withdrawal's transactionDate, so
+//                   Druid tells *that* it has the row, not *when* it ingested it
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DATASOURCE } from '../analytics/analytics.queries';
+import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
+import type { TraceQuery } from './observability.request';
+import { PublishLog } from './publish-log';
+
+export type HopName = 'commit' | 'debit_card' | 'read_model' | 'ministatement' | 'druid';
+
+export interface TraceHop {
+  hop: HopName;
+  /** done: the withdrawal reached this hop; pending: not yet; unknown: this hop cannot tell. */
+  status: 'done' | 'pending' | 'unknown';
+  /** When it reached the hop (ISO-8601 UTC), when that is recorded. */
+  at: string | null;
+  /** Milliseconds from the commit to this hop. */
+  sinceCommitMs: number | null;
+  detail: Record<string, unknown>;
+}
+
+export interface TracedWithdrawal {
+  withdrawalId: string;
+  debitCardId: string;
+  amount: string | null;
+  version: number;
+  requestId: string | null;
+  hops: TraceHop[];
+}
+
+export interface Trace {
+  query: TraceQuery;
+  withdrawals: TracedWithdrawal[];
+}
+
+/** A request id is the client's choice and may repeat; at most this many withdrawals are traced. */
+const MAX_TRACED = 10;
+
+interface LineRow {
+  id: string;
+  debit_card_id: string;
+  amount: string;
+  version: string;
+  transaction_date: Date;
+  request_id: string | null;
+  source_partition: number;
+  source_offset: string;
+  projected_at: Date;
+}
+
+interface CardRow {
+  id: string;
+  version: string;
+  last_withdrawal_id: string;
+  last_request_id: string | null;
+  last_withdrawn_at: Date;
+}
+
+interface DruidRow {
+  __time: unknown;
+  id: unknown;
+}
+
+const iso = (millis: number): string => new Date(millis).toISOString();
+
+@Injectable()
+export class TraceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly druid: DruidSqlClient,
+    private readonly publishLog: PublishLog,
+  ) {}
+
+  async trace(query: TraceQuery): Promise<Trace> {
+    const [column, value] =
+      'requestId' in query ? ['request_id', query.requestId] : ['id', query.withdrawalId];
+    const [lines, cards, druid] = await Promise.all([
+      this.dataSource.query<LineRow[]>(
+        `SELECT id, debit_card_id, amount, version, transaction_date, request_id, source_partition,
+                source_offset, projected_at
+           FROM money_withdrawal WHERE ${column} = ? ORDER BY transaction_date LIMIT ?`,
+        [value, MAX_TRACED],
+      ),
+      // Committed but not projected yet: only the card's last withdrawal is on the write model's row.
+      this.dataSource.query<CardRow[]>(
+        `SELECT id, version, last_withdrawal_id, last_request_id, last_withdrawn_at FROM debit_card
+          WHERE ${column === 'id' ? 'last_withdrawal_id' : 'last_request_id'} = ? LIMIT ?`,
+        [value, MAX_TRACED],
+      ),
+      this.druidRows(column === 'id' ? 'id' : 'requestId', value).catch(() => undefined),
+    ]);
+    const projected = new Set(lines.map((line) => line.id));
+    const withdrawals = [
+      ...lines.map((line) => this.traceLine(line, druid)),
+      ...cards
+        .filter((card) => !projected.has(card.last_withdrawal_id))
+        .map((card) => this.traceUnprojected(card, druid)),
+    ];
+    return { query, withdrawals: withdrawals.slice(0, MAX_TRACED) };
+  }
+
+  private traceLine(line: LineRow, druid: Map<string, number> | undefined): TracedWithdrawal {
+    const committed = line.transaction_date.getTime();
+    const since = (millis: number): number => millis - committed;
+    const published = this.publishLog.get(line.id);
+    return {
+      withdrawalId: line.id,
+      debitCardId: line.debit_card_id,
+      amount: line.amount,
+      version: Number(line.version),
+      requestId: line.request_id,
+      hops: [
+        commitHop(committed),
+        {
+          hop: 'debit_card',
+          status: 'done',
+          at: null,
+          sinceCommitMs: null,
+          detail: {
+            topic: CHANGE_TOPIC,
+            partition: line.source_partition,
+            offset: String(line.source_offset),
+            note: 'the time the change event reached Kafka is not recorded',
+          },
+        },
+        {
+          hop: 'read_model',
+          status: 'done',
+          at: line.projected_at.toISOString(),
+          sinceCommitMs: since(line.projected_at.getTime()),
+          detail: { table: 'money_withdrawal', column: 'projected_at' },
+        },
+        published === undefined
+          ? {
+              hop: 'ministatement',
+              status: 'unknown',
+              at: null,
+              sinceCommitMs: null,
+              detail: {
+                topic: MINISTATEMENT_TOPIC,
+                note: 'published before this instance started, or by another instance (not tracked)',
+              },
+            }
+          : {
+              hop: 'ministatement',
+              status: 'done',
+              at: iso(published.publishedAt),
+              sinceCommitMs: since(published.publishedAt),
+              detail: {
+                topic: MINISTATEMENT_TOPIC,
+                note: 'time of the Kafka transaction commit; partition and offset are not tracked',
+              },
+            },
+        druidHop(line.id, druid),
+      ],
+    };
+  }
+
+  private traceUnprojected(card: CardRow, druid: Map<string, number> | undefined): TracedWithdrawal {
+    const pending = (hop: HopName): TraceHop => ({
+      hop,
+      status: 'pending',
+      at: null,
+      sinceCommitMs: null,
+      detail: {},
+    });
+    return {
+      withdrawalId: card.last_withdrawal_id,
+      debitCardId: card.id,
+      amount: null, // known only once the projector has compared the before and after images
+      version: Number(card.version),
+      requestId: card.last_request_id,
+      hops: [
+        commitHop(card.last_withdrawn_at.getTime()),
+        pending('debit_card'),
+        pending('read_model'),
+        pending('ministatement'),
+        druidHop(card.last_withdrawal_id, druid),
+      ],
+    };
+  }
+
+  /** Druid rows by id or requestId: id → __time (ms). A parameter, never SQL text. */
+  private async druidRows(column: 'id' | 'requestId', value: string): Promise<Map<string, number>> {
+    const rows = await this.druid.query<DruidRow>({
+      query: `SELECT __time, "id" FROM "${DATASOURCE}" WHERE "${column}" = ? LIMIT ${MAX_TRACED}`,
+      parameters: [{ type: 'VARCHAR', value }],
+      resultFormat: 'object',
+      context: { sqlTimeZone: 'Etc/UTC' },
+    });
+    return new Map(rows.map((row) => [String(row.id), Date.parse(String(row.__time))]));
+  }
+}
+
+function commitHop(committed: number): TraceHop {
+  return {
+    hop: 'commit',
+    status: 'done',
+    at: iso(committed),
+    sinceCommitMs: 0,
+    detail: { table: 'debit_card', column: 'last_withdrawn_at' },
+  };
+}
+
+function druidHop(id: string, druid: Map<string, number> | undefined): TraceHop {
+  if (druid === undefined) {
+    return {
+      hop: 'druid',
+      status: 'unknown',
+      at: null,
+      sinceCommitMs: null,
+      detail: { note: 'Druid did not answer' },
+    };
+  }
+  const time = druid.get(id);
+  return {
+    hop: 'druid',
+    status: time === undefined ? 'pending' : 'done',
+    at: null,
+    sinceCommitMs: null,
+    detail: {
+      datasource: DATASOURCE,
+      ...(time === undefined ? {} : { __time: iso(time) }),
+      note: 'Druid shows whether the row is queryable, not when it was ingested',
+    },
+  };
+}

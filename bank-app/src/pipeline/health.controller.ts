@@ -1,0 +1,54 @@
+// Liveness (GET /health) and readiness (GET /health/ready). Readiness checks every part the app needs
+// to do its whole job: the database, Kafka, the Debezium connector, the Druid supervisor and this
+// instance's projector. 200 when all are up; otherwise a 503 problem whose `checks` member says which
+// part is down and why. Either way the body lists every check.
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../common/domain-error';
+import { domainProblem, domainProblemHeaders, PROBLEM_CONTENT_TYPE } from '../common/problem-details';
+import { PipelineChecks, type CheckResult } from './pipeline-checks.service';
+
+export type ReadinessChecks = Record<
+  'database' | 'kafka' | 'connector' | 'supervisor' | 'projector',
+  CheckResult
+>;
+
+export interface ReadinessReport {
+  status: 'ready';
+  checks: ReadinessChecks;
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly checks: PipelineChecks) {}
+
+  /** Liveness: the process answers HTTP. Says nothing about the database (that is readiness). */
+  @Get()
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    const [database, kafka, connector, supervisor, projector] = await Promise.all([
+      this.checks.database(),
+      this.checks.kafkaCluster(),
+      this.checks.connector(),
+      this.checks.druidSupervisor(),
+      this.checks.projector(),
+    ]);
+    const checks: ReadinessChecks = { database, kafka, connector, supervisor, projector };
+    const down = Object.entries(checks)
+      .filter(([, result]) => result.status === 'down')
+      .map(([name]) => name);
+    if (down.length === 0) return { status: 'ready', checks } satisfies ReadinessReport;
+
+    // Not an exception: the report is the answer. Same problem type as the one error table gives.
+    const error = new DomainError(
+      'NOT_READY',
+      `Not ready: ${down.join(', ')} ${down.length > 1 ? 'are' : 'is'} down.`,
+    );
+    void reply.status(503).headers(domainProblemHeaders(error.code)).type(PROBLEM_CONTENT_TYPE);
+    return { ...domainProblem(error), checks };
+  }
+}

@@ -1,0 +1,100 @@
+// GET /pipeline/status: one object per hop of the pipeline, in the order a withdrawal travels
+// (commit → `debit_card` → read model and `ministatement` → Druid), each with its state, its lag and
+// its counters, plus the two shared components (database, Kafka). Always 200: this is a view for
+// people and dashboards; GET /health/ready is the gate for load balancers.
+import { Controller, Get } from '@nestjs/common';
+import { DATASOURCE } from '../analytics/analytics.queries';
+import { AppConfig } from '../config/app-config';
+import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
+import { ProjectorStats } from '../ministatement/projector.stats';
+import { HopLagService, type HopLag, type HopLags } from '../observability/hop-lag.service';
+import { CONNECTOR_NAME } from './connect-status.client';
+import { PipelineChecks, type CheckResult, type CheckStatus } from './pipeline-checks.service';
+
+export interface Hop extends CheckResult {
+  name: 'connector' | 'projector' | 'druid';
+  from: string;
+  to: string;
+  /** Milliseconds from the withdrawal's commit to the end of this hop (see HopLagService). */
+  lagMs: Record<string, HopLag>;
+}
+
+export interface PipelineStatus {
+  generatedAt: string;
+  /** up when every component and hop is up. */
+  status: CheckStatus;
+  components: { database: CheckResult; kafka: CheckResult };
+  hops: Hop[];
+  /** The chain commit → debit_card → read model → ministatement → Druid, in milliseconds per hop. */
+  lagMs: HopLags;
+}
+
+@Controller('pipeline')
+export class PipelineStatusController {
+  constructor(
+    private readonly checks: PipelineChecks,
+    private readonly config: AppConfig,
+    private readonly projectorStats: ProjectorStats,
+    private readonly hopLags: HopLagService,
+  ) {}
+
+  @Get('status')
+  async status(): Promise<PipelineStatus> {
+    const [database, kafka, connector, projector, projectorLag, druid, lagMs] = await Promise.all([
+      this.checks.database(),
+      this.checks.kafkaCluster(),
+      this.checks.connector(),
+      this.checks.projector(),
+      this.checks.projectorLag().catch(() => undefined),
+      this.checks.druidIngestion(),
+      this.hopLags.lags(),
+    ]);
+    const stats = this.projectorStats;
+    const hops: Hop[] = [
+      {
+        name: 'connector',
+        from: 'MariaDB table debit_card (binlog)',
+        to: `Kafka topic ${CHANGE_TOPIC}`,
+        connector: CONNECTOR_NAME,
+        ...connector,
+        lagMs: { commitToDebitCardTopic: lagMs.debitCardTopic },
+      },
+      {
+        name: 'projector',
+        from: `Kafka topic ${CHANGE_TOPIC}`,
+        to: 'table money_withdrawal and Kafka topic ministatement',
+        ...projector,
+        consumerGroup: this.config.projector.groupId,
+        // This instance's counters; the lag is the whole group's (every instance shares the work).
+        ...(projectorLag === undefined ? {} : { lag: projectorLag }),
+        counters: {
+          eventsProcessed: stats.eventsProcessed,
+          withdrawalsPublished: stats.withdrawalsPublished,
+          duplicatesSkipped: stats.duplicatesSkipped,
+          deadLettered: stats.deadLettered,
+          retries: stats.retries,
+          restarts: stats.restarts,
+        },
+        lastBatchAt: stats.lastBatchAt?.toISOString() ?? null,
+        lastCommitToProjectedMs: stats.lastCommitToProjectedMs ?? null,
+        lagMs: { commitToReadModel: lagMs.readModel, commitToMinistatement: lagMs.ministatement },
+      },
+      {
+        name: 'druid',
+        from: 'Kafka topic ministatement',
+        to: `Druid datasource ${DATASOURCE}`,
+        supervisor: DATASOURCE,
+        ...druid,
+        lagMs: { publishedToDruid: lagMs.druid },
+      },
+    ];
+    const all = [database, kafka, ...hops];
+    return {
+      generatedAt: new Date().toISOString(),
+      status: all.every((entry) => entry.status === 'up') ? 'up' : 'down',
+      components: { database, kafka },
+      hops,
+      lagMs,
+    };
+  }
+}

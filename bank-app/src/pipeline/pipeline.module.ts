@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { MinistatementModule } from '../ministatement/ministatement.module';
+import { ObservabilityModule } from '../observability/observability.module';
+import { ConnectStatusClient } from './connect-status.client';
+import { DruidSupervisorClient } from './druid-supervisor.client';
+import { HealthController } from './health.controller';
+import { KafkaHealthClient } from './kafka-health.client';
+import { PipelineChecks } from './pipeline-checks.service';
+import { PipelineStatusController } from './pipeline-status.controller';
+
+/** Health of the app and of every hop of the pipeline: /health, /health/ready, /pipeline/status. */
+@Module({
+  // The projector's counters (ProjectorStats) and the lag in milliseconds per hop (HopLagService).
+  imports: [MinistatementModule, ObservabilityModule],
+  controllers: [HealthController, PipelineStatusController],
+  providers: [PipelineChecks, KafkaHealthClient, ConnectStatusClient, DruidSupervisorClient],
+})
+export class PipelineModule {}

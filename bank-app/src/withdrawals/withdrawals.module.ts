@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { IdempotencyCleaner } from './idempotency-cleaner.service';
+import { IdempotencyService } from './idempotency.service';
+import { WithdrawalsController } from './withdrawals.controller';
+import { WithdrawalsService } from './withdrawals.service';
+
+@Module({
+  controllers: [WithdrawalsController],
+  providers: [WithdrawalsService, IdempotencyService, IdempotencyCleaner],
+})
+export class WithdrawalsModule {}

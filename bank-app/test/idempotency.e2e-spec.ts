@@ -1,0 +1,206 @@
+// Idempotency-Key on POST /moneywithdrawals: a retry never withdraws twice and gets the first answer.
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { IdempotencyCleaner } from '../src/withdrawals/idempotency-cleaner.service';
+import { lockNameFor } from '../src/withdrawals/idempotency.service';
+import { startApp, TestApp } from './support/app';
+import { createCard, uniqueCardId } from './support/cards';
+import { openTestDb, readCardRow } from './support/db';
+
+describe('Idempotency-Key (e2e)', () => {
+  let sut: TestApp;
+  let db: Pool;
+
+  beforeAll(async () => {
+    sut = await startApp();
+    db = openTestDb();
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    await db.end();
+  });
+
+  const newKey = (): string => `test-${randomUUID()}`;
+
+  function withdraw(key: string, body: object) {
+    return sut.api().post('/moneywithdrawals').set('Idempotency-Key', key).send(body);
+  }
+
+  it('replays the first response to a sequential retry and withdraws once', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+
+    const first = await withdraw(key, { debitCard: cardId, amount: 10 });
+    const retry = await withdraw(key, { debitCard: cardId, amount: 10 });
+
+    expect(first.status).toBe(202);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(retry.status).toBe(202);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '10.00', version: '1' });
+  });
+
+  it('treats 10, 10.0 and "10.00" as the same request body', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+
+    const first = await withdraw(key, { debitCard: cardId, amount: 10 });
+    const asString = await withdraw(key, { debitCard: cardId, amount: '10.00' });
+
+    expect(asString.status).toBe(202);
+    expect(asString.body).toEqual(first.body);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '10.00', version: '1' });
+  });
+
+  it('withdraws once when the same request is sent many times at once', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, () => withdraw(key, { debitCard: cardId, amount: 5 })),
+    );
+    // Those that overlapped the first one were told "in flight" (409); a retry now gets the replay.
+    const retry = await withdraw(key, { debitCard: cardId, amount: 5 });
+
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 202 && s !== 409)).toEqual([]);
+    expect(statuses).toContain(202);
+    const accepted = responses.filter((r) => r.status === 202).map((r) => r.body as { withdrawalId: string });
+    expect(new Set(accepted.map((b) => b.withdrawalId)).size).toBe(1);
+    for (const conflict of responses.filter((r) => r.status === 409)) {
+      expect(conflict.body).toMatchObject({ type: '/problems/idempotency-request-in-flight' });
+    }
+    expect(retry.status).toBe(202);
+    expect(retry.body).toEqual(accepted[0]);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '5.00', version: '1' });
+  });
+
+  it('answers 422 when the key is reused with a different body, and withdraws nothing', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+    await withdraw(key, { debitCard: cardId, amount: 10 });
+
+    const otherAmount = await withdraw(key, { debitCard: cardId, amount: 11 });
+    const otherCard = await withdraw(key, { debitCard: await createCard(sut, '100.00'), amount: 10 });
+
+    for (const response of [otherAmount, otherCard]) {
+      expect(response.status).toBe(422);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ type: '/problems/idempotency-key-reused', status: 422 });
+    }
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '10.00', version: '1' });
+  });
+
+  it('replays a business error too: a 404 stays a 404 for that key even once the card exists', async () => {
+    const cardId = uniqueCardId('late');
+    const key = newKey();
+
+    const first = await withdraw(key, { debitCard: cardId, amount: 1 });
+    await sut.api().post('/debitcards').send({ id: cardId, initialLimit: '10.00' });
+    const retry = await withdraw(key, { debitCard: cardId, amount: 1 });
+
+    expect(first.status).toBe(404);
+    expect(first.body).toMatchObject({ type: '/problems/card-not-found' });
+    expect(retry.status).toBe(404);
+    expect(retry.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '0.00', version: '0' });
+  });
+
+  it('replays an insufficient-funds 422 without trying again', async () => {
+    const cardId = await createCard(sut, '5.00');
+    const key = newKey();
+
+    const first = await withdraw(key, { debitCard: cardId, amount: 6 });
+    const retry = await withdraw(key, { debitCard: cardId, amount: 6 });
+
+    expect(first.status).toBe(422);
+    expect(first.body).toMatchObject({ type: '/problems/insufficient-funds' });
+    expect(retry.status).toBe(422);
+    expect(retry.body).toEqual(first.body);
+  });
+
+  it('answers 409 while another request holds the key, and proceeds once it is released', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+    // Play "the first request, still in flight" deterministically: hold the key's lock from another
+    // database session, exactly as a running request on another instance would.
+    const other: PoolConnection = await db.getConnection();
+    try {
+      const [[{ acquired }]] = await other.query<({ acquired: number } & RowDataPacket)[]>(
+        'SELECT GET_LOCK(?, 0) AS acquired',
+        [lockNameFor(key)],
+      );
+      expect(acquired).toBe(1);
+
+      const whileHeld = await withdraw(key, { debitCard: cardId, amount: 1 });
+
+      expect(whileHeld.status).toBe(409);
+      expect(whileHeld.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(whileHeld.body).toMatchObject({ type: '/problems/idempotency-request-in-flight', status: 409 });
+      expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '0.00', version: '0' });
+    } finally {
+      await other.query('DO RELEASE_LOCK(?)', [lockNameFor(key)]);
+      other.release();
+    }
+
+    const afterRelease = await withdraw(key, { debitCard: cardId, amount: 1 });
+
+    expect(afterRelease.status).toBe(202);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '1.00', version: '1' });
+  });
+
+  it('never replays an expired key: the request runs again', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+    const first = await withdraw(key, { debitCard: cardId, amount: 2 });
+    await db.query(
+      'UPDATE idempotency_key SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE client_key = ?',
+      [key],
+    );
+
+    const afterExpiry = await withdraw(key, { debitCard: cardId, amount: 2 });
+
+    expect(afterExpiry.status).toBe(202);
+    expect(afterExpiry.headers['idempotent-replayed']).toBeUndefined();
+    expect((afterExpiry.body as { withdrawalId: string }).withdrawalId).not.toBe(
+      (first.body as { withdrawalId: string }).withdrawalId,
+    );
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '4.00', version: '2' });
+  });
+
+  it('the clean-up deletes expired keys and keeps live ones', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const expired = newKey();
+    const live = newKey();
+    await withdraw(expired, { debitCard: cardId, amount: 1 });
+    await withdraw(live, { debitCard: cardId, amount: 1 });
+    await db.query(
+      'UPDATE idempotency_key SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE client_key = ?',
+      [expired],
+    );
+
+    await sut.app.get(IdempotencyCleaner).cleanUp();
+
+    const [rows] = await db.query<({ client_key: string } & RowDataPacket)[]>(
+      'SELECT client_key FROM idempotency_key WHERE client_key IN (?, ?)',
+      [expired, live],
+    );
+    expect(rows.map((row) => row.client_key)).toEqual([live]);
+  });
+
+  it('keeps keys case-sensitive and independent', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = newKey();
+
+    const lower = await withdraw(key.toLowerCase(), { debitCard: cardId, amount: 1 });
+    const upper = await withdraw(key.toUpperCase(), { debitCard: cardId, amount: 1 });
+
+    expect(lower.status).toBe(202);
+    expect(upper.status).toBe(202);
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '2.00', version: '2' });
+  });
+});

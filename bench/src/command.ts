@@ -1,0 +1,273 @@
+// Command side: POST /moneywithdrawals against the database's own rate for the same conditional UPDATE
+// (sysbench), at concurrency 8 and 32 over the bench cards, then on one hot card, then latency at a
+// steady half of the measured maximum. The two sides alternate within each repetition, and before every
+// measured run the bench waits until Debezium has shipped the previous run's change events, so neither
+// side pays for the other's CDC work.
+import type { Pool } from 'mysql2/promise';
+import { toggleProfiler, type BenchApp } from './app-process';
+import { benchCards } from './cards';
+import { benchConfig } from './config';
+import { counterDelta, serverCounters, type Counters } from './db';
+import { CHANGE_TOPIC, waitForQuietTopic } from './kafka';
+import { maxRateLoad, steadyRateLoad, type LoadResult, type WithdrawalLoad } from './load';
+import { say } from './log';
+import { figure, type Figure } from './report';
+import { median, round } from './stats';
+import { runSysbench, type SysbenchOptions, type SysbenchResult } from './sysbench';
+
+interface Measured<T> {
+  result: T;
+  /** Statements the server executed per successful withdrawal during the run (all clients). */
+  statementsPer: number;
+  /** Binlog commits per binlog group commit (fsync): how much group commit batched. */
+  commitsPerGroup: number;
+}
+
+async function measured<T>(
+  db: Pool,
+  run: () => Promise<T>,
+  successes: (result: T) => number,
+): Promise<Measured<T>> {
+  await waitForQuietTopic(CHANGE_TOPIC, 1500, 300_000);
+  const before = await serverCounters(db);
+  const result = await run();
+  const delta: Counters = counterDelta(before, await serverCounters(db));
+  const ok = Math.max(1, successes(result));
+  return {
+    result,
+    statementsPer: round(delta.Questions / ok, 2),
+    commitsPerGroup: round(delta.Binlog_commits / Math.max(1, delta.Binlog_group_commits), 2),
+  };
+}
+
+function appRun(db: Pool, run: () => Promise<LoadResult>): Promise<Measured<LoadResult>> {
+  return measured(db, run, (result) => result.ok);
+}
+
+function sysbenchRun(db: Pool, options: SysbenchOptions): Promise<Measured<SysbenchResult>> {
+  return measured(
+    db,
+    () => runSysbench(options),
+    (result) => result.transactions,
+  );
+}
+
+function describeApp(label: string, run: Measured<LoadResult>): string {
+  const r = run.result;
+  return (
+    `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ` +
+    `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync`
+  );
+}
+
+function describeSysbench(label: string, run: Measured<SysbenchResult>): string {
+  return `${label}: ${run.result.perSecond} UPDATE/s, p99 ${run.result.p99Ms} ms, ${run.commitsPerGroup} commits/fsync`;
+}
+
+const medianOf = <T>(runs: Measured<T>[], pick: (run: Measured<T>) => number) => median(runs.map(pick));
+
+interface ThroughputRuns {
+  app: Measured<LoadResult>[];
+  db: Measured<SysbenchResult>[];
+  /** sysbench at the app's pool size (the most the app itself ever has in the database at once). */
+  dbAtPoolSize: Measured<SysbenchResult>[];
+}
+
+async function throughputPair(
+  db: Pool,
+  app: BenchApp,
+  label: string,
+  connections: number,
+  load: WithdrawalLoad,
+  hotCard?: string,
+  profile = false,
+): Promise<ThroughputRuns> {
+  const runs: ThroughputRuns = { app: [], db: [], dbAtPoolSize: [] };
+  for (let repetition = 1; repetition <= benchConfig.repetitions; repetition += 1) {
+    const ceiling = await sysbenchRun(db, {
+      threads: connections,
+      seconds: benchConfig.runSeconds,
+      hotCard,
+      tag: `sb-${label}`,
+    });
+    say(label, describeSysbench(`#${repetition} sysbench`, ceiling));
+    runs.db.push(ceiling);
+    if (hotCard) {
+      // On one row, 32 sysbench threads queue on the row lock while the app never has more than its
+      // pool in the database: measure the database at that concurrency too.
+      const atPool = await sysbenchRun(db, {
+        threads: benchConfig.dbPoolSize,
+        seconds: benchConfig.runSeconds,
+        hotCard,
+        tag: `sb-${label}`,
+      });
+      say(label, describeSysbench(`#${repetition} sysbench --threads=${benchConfig.dbPoolSize}`, atPool));
+      runs.dbAtPoolSize.push(atPool);
+    }
+    const profiling = profile && repetition === 1;
+    if (profiling) await toggleProfiler(app, false);
+    const measuredApp = await appRun(db, () => maxRateLoad(load, connections, benchConfig.runSeconds));
+    if (profiling) await toggleProfiler(app, true);
+    say(label, describeApp(`#${repetition} bank-app`, measuredApp));
+    runs.app.push(measuredApp);
+  }
+  return runs;
+}
+
+function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, goal?: string): Figure[] {
+  const appRate = medianOf(runs.app, (run) => run.result.perSecond);
+  const dbRate = medianOf(runs.db, (run) => run.result.perSecond);
+  const latency = (pick: (run: Measured<LoadResult>) => number) => medianOf(runs.app, pick);
+  const non2xx = runs.app.reduce(
+    (sum, run) => sum + run.result.non2xx + run.result.errors + run.result.timeouts,
+    0,
+  );
+  return [
+    figure(name, appRate, 'req/s', {
+      ceiling: dbRate,
+      goal,
+      met: goal ? (_value, ratio) => ratio !== null && ratio >= 0.5 : undefined,
+      detail: {
+        perRepetition: runs.app.map((run) => run.result.perSecond),
+        ceilingPerRepetition: runs.db.map((run) => run.result.perSecond),
+        statusCodes: runs.app.map((run) => run.result.statusCodes),
+      },
+    }),
+    figure(
+      `${prefix}_p50_ms`,
+      latency((run) => run.result.latency.p50),
+      'ms',
+    ),
+    figure(
+      `${prefix}_p95_ms`,
+      latency((run) => run.result.latency.p95),
+      'ms',
+    ),
+    figure(
+      `${prefix}_p99_ms`,
+      latency((run) => run.result.latency.p99),
+      'ms',
+      {
+        ceiling: medianOf(runs.db, (run) => run.result.p99Ms),
+      },
+    ),
+    figure(`${prefix}_non2xx`, non2xx, 'responses', {
+      goal: '= 0',
+      met: (value) => value === 0,
+      detail: { note: 'non-2xx responses plus connection errors and timeouts, summed over the repetitions' },
+    }),
+    figure(
+      `${prefix}_db_statements_per_withdrawal`,
+      medianOf(runs.app, (run) => run.statementsPer),
+      'statements',
+      {
+        ceiling: medianOf(runs.db, (run) => run.statementsPer),
+        detail: {
+          note: 'server Questions per successful withdrawal during the run; ceiling: per sysbench UPDATE',
+        },
+      },
+    ),
+    figure(
+      `${prefix}_commits_per_fsync`,
+      medianOf(runs.app, (run) => run.commitsPerGroup),
+      'commits',
+      {
+        ceiling: medianOf(runs.db, (run) => run.commitsPerGroup),
+        detail: { note: 'Binlog_commits / Binlog_group_commits during the run (group commit batching)' },
+      },
+    ),
+  ];
+}
+
+export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure[]> {
+  const load: WithdrawalLoad = { baseUrl: app.url, cards: benchCards };
+  say('warm-up', `${benchConfig.warmupSeconds} s at concurrency 32 (not measured)`);
+  await maxRateLoad(load, 32, benchConfig.warmupSeconds);
+
+  const figures: Figure[] = [];
+  let c32Rate = 0;
+  for (const connections of benchConfig.concurrencies) {
+    const runs = await throughputPair(
+      db,
+      app,
+      `c${connections}`,
+      connections,
+      load,
+      undefined,
+      benchConfig.profile && connections === 32,
+    );
+    figures.push(
+      ...throughputFigures(
+        `command_c${connections}`,
+        `command_throughput_c${connections}`,
+        runs,
+        connections === 32 ? '>= 0.5 x ceiling' : undefined,
+      ),
+    );
+    if (connections === 32) c32Rate = medianOf(runs.app, (run) => run.result.perSecond);
+  }
+
+  // Half load: open-loop at half of the measured maximum, against sysbench's own open loop at that rate.
+  const rate = Math.max(1, Math.round(c32Rate / 2));
+  const steady: Measured<LoadResult>[] = [];
+  const steadyDb: Measured<SysbenchResult>[] = [];
+  for (let repetition = 1; repetition <= benchConfig.repetitions; repetition += 1) {
+    const ceiling = await sysbenchRun(db, {
+      threads: 32,
+      seconds: benchConfig.runSeconds,
+      rate,
+      tag: 'sb-half',
+    });
+    say('half load', describeSysbench(`#${repetition} sysbench --rate=${rate}`, ceiling));
+    steadyDb.push(ceiling);
+    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds));
+    say('half load', describeApp(`#${repetition} bank-app at ${rate}/s`, run));
+    steady.push(run);
+  }
+  figures.push(
+    figure(
+      'command_p99_half_load_ms',
+      medianOf(steady, (run) => run.result.latency.p99),
+      'ms',
+      {
+        ceiling: medianOf(steadyDb, (run) => run.result.p99Ms),
+        goal: '< 25 ms',
+        met: (value) => value < 25,
+        detail: {
+          targetRate: rate,
+          achievedRate: steady.map((run) => run.result.perSecond),
+          p50: steady.map((run) => run.result.latency.p50),
+          p95: steady.map((run) => run.result.latency.p95),
+          p99: steady.map((run) => run.result.latency.p99),
+          non2xx: steady.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
+          ceilingMethod: `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile`,
+        },
+      },
+    ),
+  );
+
+  const hot = await throughputPair(
+    db,
+    app,
+    'hot card',
+    benchConfig.hotConcurrency,
+    { baseUrl: app.url, cards: [benchConfig.hotCard] },
+    benchConfig.hotCard,
+  );
+  figures.push(...throughputFigures('hot_card', 'hot_card_throughput', hot, '>= 0.5 x ceiling (as c32)'));
+  figures.push(
+    figure(
+      'hot_card_throughput_vs_pool_size_ceiling',
+      medianOf(hot.app, (run) => run.result.perSecond),
+      'req/s',
+      {
+        ceiling: medianOf(hot.dbAtPoolSize, (run) => run.result.perSecond),
+        detail: {
+          note: `ceiling: sysbench on the hot card with --threads=${benchConfig.dbPoolSize} (DB_POOL_SIZE), the app's own concurrency in the database`,
+          ceilingPerRepetition: hot.dbAtPoolSize.map((run) => run.result.perSecond),
+        },
+      },
+    ),
+  );
+  return figures;
+}

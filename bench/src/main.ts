@@ -1,0 +1,203 @@
+// `npm run bench`: the benchmarks of SPEC section 8. Starts what the stack lacks (and stops only that
+// at the end), builds bank-app, runs its own bank-app processes on a spare port, measures each figure
+// beside its ceiling, writes bench/results/latest.json plus a dated copy, and prints the table.
+// BENCH_QUICK=1 is a short smoke run; see docs/benchmarks.md for the method and every variable.
+import os from 'node:os';
+import { buildAppIfStale, migrate } from '../../stack/src/app';
+import { localConnector, writeLocalSecrets } from '../../stack/src/connector';
+import { configuredEndpoints, ensureTopics, register, registerConnector } from '../../stack/src/register';
+import { down, up } from '../../stack/src/stack';
+import { startApp, stopAllApps, stopApp } from './app-process';
+import { ensureBenchCards } from './cards';
+import { commandBenchmarks } from './command';
+import { benchConfig } from './config';
+import { openDb } from './db';
+import { currentCommit, durabilitySettings, machine, versions } from './environment';
+import { freshnessBenchmarks } from './freshness';
+import { CHANGE_TOPIC, groupLag, groupMembers, PROJECTOR_GROUP, topicExtent } from './kafka';
+import { say, waitUntil } from './log';
+import { ensureBacklog, projectionBenchmarks } from './projection';
+import { figure, resultsTable, writeResults, type Figure } from './report';
+
+/** The figures a section would have produced, as "not measured", when the section fails. */
+const SECTIONS = {
+  command: [
+    'command_throughput_c32',
+    'command_throughput_c8',
+    'command_p99_half_load_ms',
+    'hot_card_throughput',
+  ],
+  freshness: ['freshness_read_model_p99_ms', 'freshness_druid_p99_ms'],
+  projection: ['projection_throughput'],
+};
+
+async function waitForProjector(): Promise<void> {
+  const lag = await groupLag(PROJECTOR_GROUP, CHANGE_TOPIC);
+  if (lag > 0) say('projector', `catching up with ${lag} change events`);
+  await waitUntil(
+    `the projector (group ${PROJECTOR_GROUP}) to catch up with ${CHANGE_TOPIC}`,
+    async () => {
+      const now = await groupLag(PROJECTOR_GROUP, CHANGE_TOPIC);
+      return now === 0 ? true : `lag ${now}`;
+    },
+    { timeoutMs: (180 + lag / 200) * 1000, intervalMs: 1000 },
+  );
+}
+
+/** Stack components this run started; stopped at the end, on failure and on Ctrl-C. */
+const started: string[] = [];
+/** The launcher's up(): a Ctrl-C while it runs must wait for it, or a component it is starting would stay. */
+let starting: Promise<unknown> = Promise.resolve();
+let cleaning: Promise<void> | undefined;
+
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await starting.catch(() => undefined);
+    await stopAllApps();
+    // KEEP_STACK=1 (as for npm test) leaves what this run started running.
+    if (started.length > 0 && process.env.KEEP_STACK !== '1') await down(started);
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say('bench', `${signal}: stopping what this run started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<number> {
+  const db = openDb();
+  const figures: Figure[] = [];
+  const failures: string[] = [];
+  const section = async (name: keyof typeof SECTIONS, work: () => Promise<Figure[]>) => {
+    if (benchConfig.only && !benchConfig.only.includes(name)) {
+      for (const skipped of SECTIONS[name]) {
+        figures.push(
+          figure(skipped, null, '-', { detail: { skipped: `BENCH_ONLY=${benchConfig.only.join(',')}` } }),
+        );
+      }
+      return;
+    }
+    try {
+      figures.push(...(await work()));
+    } catch (error) {
+      const message = (error as Error).message;
+      failures.push(`${name}: ${message}`);
+      say(name, `FAILED: ${message}`);
+      for (const missing of SECTIONS[name].filter((n) => !figures.some((f) => f.name === n))) {
+        figures.push(figure(missing, null, '-', { detail: { error: message } }));
+      }
+    }
+  };
+  try {
+    say(
+      'stack',
+      `${benchConfig.quick ? 'QUICK run (BENCH_QUICK=1): short and noisy' : 'full run'}; starting what is not running`,
+    );
+    // Druid is needed only for the freshness section; without it, start and register the CDC path alone.
+    const needsDruid = !benchConfig.only || benchConfig.only.includes('freshness');
+    starting = up(needsDruid ? [] : ['mariadb', 'kafka', 'connect'], started);
+    await starting;
+    migrate();
+    if (needsDruid) {
+      await register();
+    } else {
+      const endpoints = configuredEndpoints();
+      await ensureTopics(endpoints.kafkaBrokers);
+      writeLocalSecrets();
+      await registerConnector(endpoints.connectUrl, localConnector(endpoints.kafkaBrokers.join(',')));
+    }
+    buildAppIfStale();
+    const date = new Date().toISOString();
+    const { commit, dirty } = currentCommit();
+    const machineInfo = machine();
+    const otherProjectors = await groupMembers(PROJECTOR_GROUP);
+    const durability = await durabilitySettings(db);
+    const settings = {
+      ...durability,
+      dbPoolSize: benchConfig.dbPoolSize,
+      concurrency: benchConfig.concurrencies,
+      hotCardConcurrency: benchConfig.hotConcurrency,
+      cards: benchConfig.cards,
+      amount: benchConfig.amount,
+      idempotencyKeyOnEveryRequest: true,
+      repetitions: benchConfig.repetitions,
+      runSeconds: benchConfig.runSeconds,
+      warmupSeconds: benchConfig.warmupSeconds,
+      projectorDuringCommandRuns: false,
+      freshnessRate: benchConfig.freshnessRate,
+      freshnessSeconds: benchConfig.freshnessSeconds,
+      freshnessRepetitions: benchConfig.freshnessRepetitions,
+      backlogEvents: benchConfig.backlogEvents,
+      projectionRepetitions: benchConfig.projectionRepetitions,
+      debitCardPartitions: (await topicExtent(CHANGE_TOPIC)).high.size,
+      quick: benchConfig.quick,
+    };
+    const header = {
+      commit,
+      dirty,
+      date,
+      machine: machineInfo,
+      versions: await versions(db),
+      settings,
+      notes: [
+        ...(benchConfig.note ? [benchConfig.note] : []),
+        ...(otherProjectors > 0
+          ? [`${otherProjectors} projector(s) not started by the bench were consuming`]
+          : []),
+      ],
+    };
+    if (durability.sync_binlog !== '1' || durability.innodb_flush_log_at_trx_commit !== '1') {
+      say(
+        'settings',
+        'WARNING: the database is not at full durability (sync_binlog=1, innodb_flush_log_at_trx_commit=1)',
+      );
+    }
+
+    await section('command', async () => {
+      const app = await startApp('bench-command', { projector: false, profile: benchConfig.profile });
+      try {
+        await ensureBenchCards(db, app.url);
+        return await commandBenchmarks(db, app);
+      } finally {
+        await stopApp(app);
+      }
+    });
+    await section('freshness', async () => {
+      const app = await startApp('bench-pipeline', { projector: true });
+      try {
+        await waitForProjector();
+        const fresh = await freshnessBenchmarks(db, app);
+        // The projection benchmark's backlog is projected live too, so nothing is left for the next projector.
+        await ensureBacklog();
+        await waitForProjector();
+        return fresh;
+      } finally {
+        await stopApp(app);
+      }
+    });
+    await section('projection', () => projectionBenchmarks());
+
+    const file = writeResults({
+      ...header,
+      machine: { ...machineInfo, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+      failures,
+      results: figures,
+    });
+    console.log(`\n${resultsTable(figures)}\n\nwritten: bench/results/latest.json and ${file}`);
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    await db.end();
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`\n[bench] ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,78 @@
+// The result file (SPEC section 8) and the table printed at the end of a run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { table } from '../../stack/src/output';
+import { repoRoot } from '../../stack/src/settings';
+
+/** One figure: its value, its ceiling measured in the same run, their ratio, the goal and whether it is met. */
+export interface Figure {
+  name: string;
+  value: number | null;
+  unit: string;
+  ceiling: number | null;
+  ratio: number | null;
+  goal: string | null;
+  met: boolean | null;
+  /** How the figure and its ceiling were obtained, per-repetition values, or why it was skipped. */
+  detail?: Record<string, unknown>;
+}
+
+export function figure(
+  name: string,
+  value: number | null,
+  unit: string,
+  options: {
+    ceiling?: number | null;
+    goal?: string;
+    met?: (value: number, ratio: number | null) => boolean;
+    detail?: Record<string, unknown>;
+  } = {},
+): Figure {
+  const ceiling = options.ceiling ?? null;
+  const ratio = value !== null && ceiling ? Math.round((value / ceiling) * 1000) / 1000 : null;
+  return {
+    name,
+    value,
+    unit,
+    ceiling,
+    ratio,
+    goal: options.goal ?? null,
+    met: options.met && value !== null ? options.met(value, ratio) : null,
+    ...(options.detail ? { detail: options.detail } : {}),
+  };
+}
+
+export const resultsDir = path.join(repoRoot, 'bench', 'results');
+
+/** Writes bench/results/latest.json and the dated copy; returns the dated file's path. */
+export function writeResults(result: { date: string } & Record<string, unknown>): string {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  const dated = path.join(resultsDir, `${result.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  // Written aside and renamed: a run stopped half-way never leaves half a latest.json.
+  for (const file of [dated, path.join(resultsDir, 'latest.json')]) {
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  return dated;
+}
+
+function show(value: number | null): string {
+  if (value === null) return '-';
+  return Math.abs(value) >= 100 ? String(Math.round(value)) : String(Math.round(value * 100) / 100);
+}
+
+export function resultsTable(figures: Figure[]): string {
+  return table(
+    ['figure', 'value', 'unit', 'ceiling', 'ratio', 'goal', 'met'],
+    figures.map((f) => [
+      f.name,
+      show(f.value),
+      f.unit,
+      show(f.ceiling),
+      f.ratio === null ? '-' : f.ratio.toFixed(2),
+      f.goal ?? '-',
+      f.met === null ? '-' : f.met ? 'yes' : 'NO',
+    ]),
+  );
+}

@@ -1,0 +1,146 @@
+// `npm run register`: creates the topics, creates or updates the Debezium connector and the Druid supervisor,
+// and waits until both are RUNNING. Idempotent. The same code serves the local stack and compose
+// (REGISTER_TARGET=compose, with CONNECT_URL, KAFKA_BROKERS and DRUID_OVERLORD_URL pointing at the services).
+import axios, { type AxiosError } from 'axios';
+import { Kafka, logLevel } from 'kafkajs';
+import { composeConnector, localConnector, writeLocalSecrets, type ConnectorSpec } from './connector';
+import { progress } from './output';
+import { host, ports } from './settings';
+import { composeSupervisor, localSupervisor, registerSupervisor } from './supervisor';
+import { waitFor } from './wait';
+
+export interface Endpoints {
+  target: 'local' | 'compose';
+  connectUrl: string;
+  kafkaBrokers: string[];
+  overlordUrl: string;
+}
+
+export function configuredEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
+  const target = env.REGISTER_TARGET === 'compose' ? 'compose' : 'local';
+  return {
+    target,
+    connectUrl: env.CONNECT_URL ?? `http://${host}:${ports.connect.port}`,
+    kafkaBrokers: (env.KAFKA_BROKERS ?? `${host}:${ports.kafka.port}`).split(','),
+    overlordUrl: env.DRUID_OVERLORD_URL ?? `http://${host}:${ports.druidCoordinator.port}`,
+  };
+}
+
+/** Partitions of the change-event topic: Debezium keys events by card id, so each card's order holds. */
+export const debitCardPartitions = Number(process.env.DEBIT_CARD_PARTITIONS ?? 3);
+
+/**
+ * The topics of the pipeline. `debit_card` keeps every event forever (the read model is rebuilt from
+ * it; compaction would erase the deltas).
+ */
+export async function ensureTopics(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bank-register', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const forever = [
+      { name: 'cleanup.policy', value: 'delete' },
+      { name: 'retention.ms', value: '-1' },
+      { name: 'retention.bytes', value: '-1' },
+    ];
+    const topics = [
+      { topic: 'debit_card', numPartitions: debitCardPartitions, configEntries: forever },
+      { topic: 'debit_card.dlq', numPartitions: 1, configEntries: forever },
+      { topic: 'ministatement', numPartitions: debitCardPartitions, configEntries: forever },
+    ].filter((topic) => !existing.has(topic.topic));
+    if (topics.length > 0) {
+      await admin.createTopics({ topics, waitForLeaders: true });
+      progress('register', `created topics ${topics.map((topic) => topic.topic).join(', ')}`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function connectMessage(error: unknown): string {
+  const axiosError = error as AxiosError<{ message?: string }>;
+  if (axiosError.response) {
+    return `Kafka Connect answered ${axiosError.response.status}: ${axiosError.response.data?.message ?? JSON.stringify(axiosError.response.data)}`;
+  }
+  return `Kafka Connect is unreachable (${axiosError.code ?? axiosError.message})`;
+}
+
+interface ConnectorStatus {
+  connector: { state: string; trace?: string };
+  tasks: { id: number; state: string; trace?: string }[];
+}
+
+export async function registerConnector(connectUrl: string, spec: ConnectorSpec): Promise<ConnectorStatus> {
+  try {
+    await axios.put(`${connectUrl}/connectors/${spec.name}/config`, spec.config, { timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`registering connector ${spec.name} at ${connectUrl} failed: ${connectMessage(error)}`);
+  }
+  let status: ConnectorStatus | undefined;
+  await waitFor(
+    `connector ${spec.name} and its task to be RUNNING`,
+    async () => {
+      const response = await axios.get<ConnectorStatus>(`${connectUrl}/connectors/${spec.name}/status`, {
+        timeout: 5000,
+      });
+      status = response.data;
+      const failed = [status.connector, ...status.tasks].find((part) => part.state === 'FAILED');
+      if (failed) {
+        throw new FatalRegistration(
+          `connector ${spec.name} FAILED: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' | ')}`,
+        );
+      }
+      return (
+        status.connector.state === 'RUNNING' &&
+        status.tasks.length > 0 &&
+        status.tasks.every((t) => t.state === 'RUNNING')
+      );
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  ).catch((error: Error) => {
+    if (error instanceof FatalRegistration) throw error;
+    throw new Error(`${error.message}; last status: ${JSON.stringify(status)}`);
+  });
+  return status as ConnectorStatus;
+}
+
+class FatalRegistration extends Error {}
+
+/** `connectWaitMs`: how long to wait for Connect to answer at all (it may still be starting). */
+export async function register(
+  endpoints: Endpoints = configuredEndpoints(),
+  connectWaitMs = 30_000,
+): Promise<void> {
+  progress(
+    'register',
+    `target ${endpoints.target}: Connect ${endpoints.connectUrl}, Kafka ${endpoints.kafkaBrokers.join(',')}`,
+  );
+  await waitFor(
+    `Kafka Connect at ${endpoints.connectUrl}`,
+    async () => {
+      await axios.get(`${endpoints.connectUrl}/connectors`, { timeout: 2000 });
+      return true;
+    },
+    { timeoutMs: connectWaitMs },
+  ).catch(() => {
+    throw new Error(
+      `Kafka Connect is unreachable at ${endpoints.connectUrl} (set CONNECT_URL, or start it: npm run stack:up)`,
+    );
+  });
+  await ensureTopics(endpoints.kafkaBrokers);
+  let spec: ConnectorSpec;
+  if (endpoints.target === 'local') {
+    writeLocalSecrets();
+    spec = localConnector(endpoints.kafkaBrokers.join(','));
+  } else {
+    spec = composeConnector();
+  }
+  await registerConnector(endpoints.connectUrl, spec);
+  progress('register', `connector ${spec.name} RUNNING`);
+
+  const supervisor =
+    endpoints.target === 'local' ? localSupervisor(endpoints.kafkaBrokers.join(',')) : composeSupervisor();
+  const id = await registerSupervisor(endpoints.overlordUrl, supervisor);
+  progress('register', `Druid supervisor ${id} RUNNING`);
+}

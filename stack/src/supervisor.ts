@@ -1,0 +1,63 @@
+// The Druid Kafka supervisor that ingests `ministatement` into the `bankapp` datasource.
+// bank-app-mini-statement-supervisor.json (compose) is the source of truth; the local variant differs
+// only in the Kafka address.
+import axios, { type AxiosError } from 'axios';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './settings';
+import { waitFor } from './wait';
+
+export interface SupervisorSpec {
+  type: 'kafka';
+  spec: {
+    dataSchema: { dataSource: string };
+    ioConfig: { topic: string; consumerProperties: Record<string, string> };
+  };
+}
+
+export function composeSupervisor(): SupervisorSpec {
+  const file = path.join(repoRoot, 'bank-app-mini-statement-supervisor.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SupervisorSpec;
+}
+
+export function localSupervisor(kafkaBootstrap: string): SupervisorSpec {
+  const spec = composeSupervisor();
+  spec.spec.ioConfig.consumerProperties['bootstrap.servers'] = kafkaBootstrap;
+  return spec;
+}
+
+interface SupervisorStatus {
+  payload: { state: string; detailedState: string; recentErrors?: unknown[] };
+}
+
+/** Create-or-update (Druid replaces a supervisor with the same id), then wait for RUNNING. */
+export async function registerSupervisor(overlordUrl: string, spec: SupervisorSpec): Promise<string> {
+  const id = spec.spec.dataSchema.dataSource;
+  try {
+    await axios.post(`${overlordUrl}/druid/indexer/v1/supervisor`, spec, { timeout: 30_000 });
+  } catch (error) {
+    const axiosError = error as AxiosError;
+    const detail = axiosError.response
+      ? `Druid answered ${axiosError.response.status}: ${JSON.stringify(axiosError.response.data)}`
+      : `Druid's overlord is unreachable (${axiosError.code ?? axiosError.message})`;
+    throw new Error(`registering supervisor ${id} at ${overlordUrl} failed: ${detail}`);
+  }
+  let state = 'unknown';
+  await waitFor(
+    `Druid supervisor ${id} to be RUNNING`,
+    async () => {
+      const response = await axios.get<SupervisorStatus>(
+        `${overlordUrl}/druid/indexer/v1/supervisor/${id}/status`,
+        {
+          timeout: 5000,
+        },
+      );
+      state = `${response.data.payload.state}/${response.data.payload.detailedState}`;
+      return response.data.payload.state === 'RUNNING';
+    },
+    { timeoutMs: 90_000, intervalMs: 1000 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last state ${state}`);
+  });
+  return id;
+}
