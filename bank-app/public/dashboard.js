@@ -96,6 +96,7 @@ function renderStatus(report) {
   const projector = hop('projector');
   const druid = hop('druid');
   const events = projector.lag?.events;
+  const lag = (name) => ms(report.lagMs?.[name]?.lastMs);
   const topicStatus = kafka.status === 'up' && connector.status === 'up' ? 'up' : 'down';
   const ministatementStatus = kafka.status === 'up' && projector.status === 'up' ? 'up' : 'down';
   const tasks = (connector.tasks ?? []).map((task) => `task ${task.id} ${task.state}`).join(', ');
@@ -108,17 +109,21 @@ function renderStatus(report) {
       `Debezium ${connector.state ?? connector.error ?? '?'}`,
       tasks || 'no task',
     ]),
-    hopItem('debit_card', topicStatus, [`projector lag ${events ?? '–'} events`]),
+    hopItem('debit_card', topicStatus, [
+      `commit → change event ${lag('debitCardTopic')}`,
+      `projector lag ${events ?? '–'} events`,
+    ]),
     hopItem('projector', projector.status, [
       `${projector.state ?? projector.error ?? '?'}, ${projector.counters?.withdrawalsPublished ?? 0} published`,
-      `last commit → published ${ms(projector.lastCommitToProjectedMs)}`,
+      `commit → read model ${lag('readModel')}`,
     ]),
     hopItem('ministatement', ministatementStatus, [
       `Kafka ${kafka.status}, projector ${projector.state ?? '?'}`,
+      `commit → published ${lag('ministatement')}`,
     ]),
     hopItem('druid', druid.status, [
       `supervisor ${druid.state ?? druid.error ?? '?'}`,
-      `ingestion lag ${druid.lag?.aggregate ?? '–'} records`,
+      `ingestion lag ${druid.lag?.aggregate ?? '–'} records, published → queryable ${lag('druid')}`,
     ]),
   ];
   $('hops').replaceChildren(...items);

@@ -203,4 +203,22 @@ describe('Idempotency-Key (e2e)', () => {
     expect(upper.status).toBe(202);
     expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '2.00', version: '2' });
   });
+
+  // The command side sends several statements per round trip; a key that looks like SQL must stay data.
+  it('stores a key made of SQL verbatim and runs none of it', async () => {
+    const cardId = await createCard(sut, '100.00');
+    const key = `x'; UPDATE debit_card SET used_limit = 0; -- ${randomUUID()} "); DROP TABLE idempotency_key; #\\`;
+
+    const first = await withdraw(key, { debitCard: cardId, amount: 3 });
+    const second = await withdraw(key, { debitCard: cardId, amount: 3 });
+
+    expect(first.status).toBe(202);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '3.00', version: '1' });
+    const [rows] = await db.query<RowDataPacket[]>(
+      'SELECT client_key FROM idempotency_key WHERE client_key = ?',
+      [key],
+    );
+    expect(rows.map((row) => row.client_key as string)).toEqual([key]);
+  });
 });

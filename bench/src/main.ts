@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { buildAppIfStale, migrate } from '../../stack/src/app';
 import { localConnector, writeLocalSecrets } from '../../stack/src/connector';
+import { ensureDebianPackages } from '../../stack/src/install';
 import { configuredEndpoints, ensureTopics, register, registerConnector } from '../../stack/src/register';
 import { down, up } from '../../stack/src/stack';
 import { startApp, stopAllApps, stopApp } from './app-process';
@@ -98,6 +99,7 @@ async function main(): Promise<number> {
     );
     // Druid is needed only for the freshness section; without it, start and register the CDC path alone.
     const needsDruid = !benchConfig.only || benchConfig.only.includes('freshness');
+    ensureDebianPackages([{ binary: 'sysbench', packages: ['sysbench'] }]); // the database ceiling
     starting = up(needsDruid ? [] : ['mariadb', 'kafka', 'connect'], started);
     await starting;
     migrate();

@@ -50,10 +50,20 @@ function aptInstall(packages: string[]): void {
   }
 }
 
-export function ensureDebianPackages(): void {
-  const missing: string[] = [];
-  if (!findBinary('mariadbd')) missing.push('mariadb-server', 'mariadb-client');
-  if (!findBinary('mvn')) missing.push('maven');
+/** A program the stack (or the bench) runs, and the Debian packages that provide it. */
+export interface DebianTool {
+  binary: string;
+  packages: string[];
+}
+
+const STACK_TOOLS: DebianTool[] = [
+  { binary: 'mariadbd', packages: ['mariadb-server', 'mariadb-client'] },
+  { binary: 'mvn', packages: ['maven'] },
+];
+
+/** Installs the packages of every tool that is missing (as root; otherwise says what to install). */
+export function ensureDebianPackages(tools: DebianTool[] = STACK_TOOLS): void {
+  const missing = tools.filter(({ binary }) => !findBinary(binary)).flatMap(({ packages }) => packages);
   if (missing.length === 0) return;
   if (!isRoot()) {
     throw new Error(

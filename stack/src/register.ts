@@ -44,11 +44,28 @@ export async function ensureTopics(brokers: string[]): Promise<void> {
       { name: 'retention.ms', value: '-1' },
       { name: 'retention.bytes', value: '-1' },
     ];
-    const topics = [
+    const wanted = [
       { topic: 'debit_card', numPartitions: debitCardPartitions, configEntries: forever },
       { topic: 'debit_card.dlq', numPartitions: 1, configEntries: forever },
       { topic: 'ministatement', numPartitions: debitCardPartitions, configEntries: forever },
-    ].filter((topic) => !existing.has(topic.topic));
+    ];
+    // A topic that exists with fewer partitions was not created here (auto-created by a client that
+    // ran before `register`): one projector could never share the work. Adding partitions would move
+    // cards to other partitions mid-log, so say what happened instead of patching it.
+    const present = wanted.filter((topic) => existing.has(topic.topic));
+    if (present.length > 0) {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
+      for (const { topic, numPartitions } of present) {
+        const actual = metadata.find((entry) => entry.name === topic)?.partitions.length ?? 0;
+        if (actual < numPartitions) {
+          throw new Error(
+            `topic ${topic} has ${actual} partition(s), expected ${numPartitions}: it was created by ` +
+              'something other than `npm run register`. Delete it (and the datasource built from it) and register again.',
+          );
+        }
+      }
+    }
+    const topics = wanted.filter((topic) => !existing.has(topic.topic));
     if (topics.length > 0) {
       await admin.createTopics({ topics, waitForLeaders: true });
       progress('register', `created topics ${topics.map((topic) => topic.topic).join(', ')}`);

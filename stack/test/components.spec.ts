@@ -47,13 +47,21 @@ describe('MariaDB', () => {
   });
 });
 
+/** The broker creates no topic on its own (auto.create.topics.enable=false): a test makes its own. */
+async function createTopic(topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('Kafka', () => {
   it('round-trips a message through a producer and a consumer group', async () => {
     const topic = `stack-test-${randomUUID()}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(topic);
 
     const producer = kafka.producer();
     await producer.connect();
@@ -75,6 +83,7 @@ describe('Kafka', () => {
 
   it('commits a transaction, visible to a read_committed consumer, and hides an aborted one', async () => {
     const topic = `stack-test-tx-${randomUUID()}`;
+    await createTopic(topic);
     const producer = kafka.producer({
       transactionalId: `stack-test-${randomUUID()}`,
       idempotent: true,
@@ -97,6 +106,29 @@ describe('Kafka', () => {
       expect(received.map((message) => message.value)).toEqual(['committed']);
     } finally {
       await consumer.disconnect();
+    }
+  });
+});
+
+describe('Kafka topics', () => {
+  it('are never auto-created: a producer to an unknown topic fails and creates nothing', async () => {
+    const topic = `stack-test-unknown-${randomUUID()}`;
+    const producer = kafka.producer({
+      allowAutoTopicCreation: true,
+      retry: { retries: 2, maxRetryTime: 500 },
+    });
+    await producer.connect();
+    try {
+      await expect(producer.send({ topic, messages: [{ value: 'x' }] })).rejects.toThrow();
+    } finally {
+      await producer.disconnect();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).not.toContain(topic);
+    } finally {
+      await admin.disconnect();
     }
   });
 });

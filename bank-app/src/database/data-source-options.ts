@@ -15,7 +15,7 @@ import { MIGRATIONS } from './migrations';
  */
 const logger = new Logger('Database');
 
-const SESSION_SETUP_SQL = "SET time_zone = '+00:00', innodb_lock_wait_timeout = 5";
+export const SESSION_SETUP_SQL = "SET time_zone = '+00:00', innodb_lock_wait_timeout = 5";
 
 /**
  * mysql2 as TypeORM's driver, with the session set-up above attached to every pooled connection.

@@ -8,7 +8,15 @@
 // again, while the aborted Kafka transaction is invisible to read_committed consumers such as Druid.
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Message } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Message,
+} from 'kafkajs';
 import { AppConfig } from '../config/app-config';
 import {
   interpretChangeEvent,
@@ -83,7 +91,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
         this.logger.log(`joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`);
-        void transactions.retain(assigned);
+        void transactions.closeAll(); // fresh writers: the start offsets may predate our last commits
       });
       // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
       consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -143,7 +151,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
           const applied = await this.readModel.applyBatch(events);
           if (applied.toPublish.length > 0) this.faultAfterDatabaseCommit();
           const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-          await writer.commit(this.config.projector.groupId, {
+          const positions = await writer.commit(this.config.projector.groupId, {
             ministatement: applied.toPublish.map((withdrawal) => ({
               key: withdrawal.debitCardId,
               value: JSON.stringify(ministatementMessage(withdrawal)),
@@ -151,7 +159,13 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
             deadLetters,
             nextOffset,
           });
-          this.stats.recordBatch(messages.length, applied.toPublish, applied.duplicates, deadLetters.length);
+          this.stats.recordBatch({
+            events: messages.length,
+            published: applied.toPublish,
+            positions,
+            duplicates: applied.duplicates,
+            deadLettered: deadLetters.length,
+          });
           for (const withdrawal of applied.toPublish) {
             this.logger.debug(
               `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
@@ -187,12 +201,12 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
   /** Interprets each record; the ones that can never be processed become dead letters with the reason. */
   private interpret(
     partition: number,
-    messages: Message[],
+    messages: KafkaMessage[],
   ): { events: PositionedMeaning[]; deadLetters: Message[] } {
     const events: PositionedMeaning[] = [];
     const deadLetters: Message[] = [];
     for (const message of messages) {
-      const offset = (message as Message & { offset: string }).offset;
+      const { offset, timestamp } = message;
       let meaning: ChangeMeaning;
       try {
         meaning = interpretChangeEvent(parseRecordValue(message.value ?? null));
@@ -211,7 +225,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
         });
         continue;
       }
-      events.push({ partition, offset, meaning });
+      events.push({ partition, offset, timestamp, meaning });
     }
     return { events, deadLetters };
   }

@@ -1,8 +1,16 @@
 // One transactional producer per partition of `debit_card`, with transactionalId `<group>.<partition>`.
 // Whoever owns a partition initialises that producer, which fences every older owner: a projector that
-// was paused (SIGSTOP) past its session timeout and wakes up cannot commit any more. After fencing, the
-// owner re-reads the partition's committed offset, because the old owner may have committed between our
-// consumer's offset fetch and our fencing; events below it are already done.
+// was paused (SIGSTOP) past its session timeout and wakes up cannot commit any more. Initialising also
+// waits until the previous transaction of that id is complete; then the owner re-reads the partition's
+// committed offset, because the old owner may have committed after our consumer fetched its start
+// offset. Events below that offset are already published and must not be published again.
+//
+// The group's committed offset can lag behind a transaction that has just completed: the group
+// coordinator applies transactional offsets when the commit marker reaches it, and after a broker
+// restart it reloads them. A batch can then be delivered again (after a rebalance), or re-read by a
+// retry. So this process also remembers how far its own commits reached in each partition, and a
+// writer starts from the larger of the two; every rebalance drops every writer, so the next batch
+// opens a fresh one (fencing, waiting, re-reading).
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 
 export const CHANGE_TOPIC = 'debit_card';
@@ -16,44 +24,102 @@ export interface BatchOutput {
   nextOffset: string;
 }
 
+/** Where a message landed in its topic. */
+export interface RecordPosition {
+  partition: number;
+  offset: string;
+}
+
+// Java's murmur2 partitioning (Kafka's default for keyed records): a card's messages land where any
+// Kafka client would put them. Applied here rather than inside send(), so each message's partition is
+// known and its offset can be told from the produce response (trace and lag use it).
+const keyPartitioner = Partitioners.DefaultPartitioner();
+
+/** The partition Kafka's default partitioner picks for `key` in a topic of `partitionCount` partitions. */
+export function partitionForKey(topic: string, key: string, partitionCount: number): number {
+  const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [],
+    isr: [],
+  }));
+  return keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+}
+
 class PartitionWriter {
   private constructor(
     readonly partition: number,
     private readonly producer: Producer,
-    /** Events below this offset were committed by an earlier owner of the partition. */
-    readonly committedOffset: bigint,
+    /** The group's committed offset when this writer was opened (after fencing). */
+    private readonly groupOffset: bigint,
+    /** Shared by this process's writers: how far our own commits reached, per partition. */
+    private readonly reached: Map<number, bigint>,
+    private readonly ministatementPartitions: number,
   ) {}
+
+  /** Events below this offset are published: by an earlier owner, or by this process. */
+  get committedOffset(): bigint {
+    const ours = this.reached.get(this.partition) ?? 0n;
+    return ours > this.groupOffset ? ours : this.groupOffset;
+  }
 
   static async open(
     kafka: Kafka,
     admin: Admin,
     groupId: string,
     partition: number,
+    reached: Map<number, bigint>,
   ): Promise<PartitionWriter> {
     const producer = kafka.producer({
       transactionalId: `${groupId}.${partition}`,
       idempotent: true,
       maxInFlightRequests: 1,
-      // Java's murmur2 partitioning: a card's messages land where any Kafka client would put them.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     });
     await producer.connect(); // InitProducerId: bumps the epoch, fencing any other holder of this id
     try {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [CHANGE_TOPIC] });
+      const [[offsets], metadata] = await Promise.all([
+        admin.fetchOffsets({ groupId, topics: [CHANGE_TOPIC] }),
+        admin.fetchTopicMetadata({ topics: [MINISTATEMENT_TOPIC] }),
+      ]);
       const committed = offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-      return new PartitionWriter(partition, producer, BigInt(committed === '-1' ? '0' : committed));
+      const ministatementPartitions = metadata.topics[0]?.partitions.length ?? 0;
+      if (ministatementPartitions === 0) throw new Error(`topic ${MINISTATEMENT_TOPIC} has no partitions`);
+      return new PartitionWriter(
+        partition,
+        producer,
+        BigInt(committed === '-1' ? '0' : committed),
+        reached,
+        ministatementPartitions,
+      );
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
   }
 
-  /** Sends the batch's messages and commits the consumer offset, atomically. */
-  async commit(groupId: string, output: BatchOutput): Promise<void> {
+  /**
+   * Sends the batch's messages and commits the consumer offset, atomically. Returns where each
+   * `ministatement` message landed, in the order given.
+   */
+  async commit(groupId: string, output: BatchOutput): Promise<RecordPosition[]> {
     const transaction = await this.producer.transaction();
     try {
-      if (output.ministatement.length > 0) {
-        await transaction.send({ topic: MINISTATEMENT_TOPIC, messages: output.ministatement });
+      const messages = output.ministatement.map((message) => ({
+        ...message,
+        partition: partitionForKey(MINISTATEMENT_TOPIC, String(message.key), this.ministatementPartitions),
+      }));
+      const positions: RecordPosition[] = [];
+      if (messages.length > 0) {
+        const sent = await transaction.send({ topic: MINISTATEMENT_TOPIC, messages });
+        // One record batch per partition, its offsets consecutive from baseOffset, in send order.
+        const next = new Map(sent.map((entry) => [entry.partition, BigInt(entry.baseOffset ?? '-1')]));
+        for (const { partition } of messages) {
+          const offset = next.get(partition) ?? -1n;
+          positions.push({ partition, offset: offset.toString() });
+          if (offset >= 0n) next.set(partition, offset + 1n);
+        }
       }
       if (output.deadLetters.length > 0) {
         await transaction.send({ topic: DLQ_TOPIC, messages: output.deadLetters });
@@ -65,6 +131,9 @@ class PartitionWriter {
         ],
       });
       await transaction.commit();
+      const next = BigInt(output.nextOffset);
+      if (next > (this.reached.get(this.partition) ?? 0n)) this.reached.set(this.partition, next);
+      return positions;
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
@@ -79,6 +148,8 @@ class PartitionWriter {
 /** The writers of the partitions this instance currently owns. */
 export class PartitionTransactions {
   private readonly writers = new Map<number, Promise<PartitionWriter>>();
+  /** How far this process's own commits reached, per partition (outlives the writers). */
+  private readonly reached = new Map<number, bigint>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -89,9 +160,12 @@ export class PartitionTransactions {
   writer(partition: number): Promise<PartitionWriter> {
     let writer = this.writers.get(partition);
     if (!writer) {
-      writer = PartitionWriter.open(this.kafka, this.admin, this.groupId, partition);
+      writer = PartitionWriter.open(this.kafka, this.admin, this.groupId, partition, this.reached);
       this.writers.set(partition, writer);
-      writer.catch(() => this.writers.delete(partition));
+      const opening = writer;
+      opening.catch(() => {
+        if (this.writers.get(partition) === opening) this.writers.delete(partition);
+      });
     }
     return writer;
   }
@@ -106,13 +180,13 @@ export class PartitionTransactions {
     if (writer) await (await writer.catch(() => undefined))?.close();
   }
 
-  /** Keeps only the writers of the partitions assigned to us after a rebalance. */
-  async retain(assigned: number[]): Promise<void> {
-    const revoked = [...this.writers.keys()].filter((partition) => !assigned.includes(partition));
-    await Promise.all(revoked.map((partition) => this.discard(partition)));
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.writers.keys()].map((partition) => this.discard(partition)));
+  /**
+   * Drops every writer (see the header comment); called on each rebalance. The map is cleared at once,
+   * so any batch from now on opens a fresh writer; the old producers are closed in the background.
+   */
+  closeAll(): Promise<void> {
+    return Promise.all([...this.writers.keys()].map((partition) => this.discard(partition))).then(
+      () => undefined,
+    );
   }
 }

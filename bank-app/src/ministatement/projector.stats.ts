@@ -1,12 +1,27 @@
 // Counters of the projector, read by /pipeline/status and /metrics.
 import { Injectable } from '@nestjs/common';
 import type { Withdrawal } from './debezium-envelope';
+import type { RecordPosition } from './partition-transactions';
 
 /**
- * Told about each committed batch: the withdrawals it published and when its Kafka transaction
- * committed (epoch ms). Used by /metrics (latency histogram) and /pipeline/trace; must not throw.
+ * Told about each committed batch: the withdrawals it published, where each landed in `ministatement`
+ * (same order), and when its Kafka transaction committed (epoch ms). Used by /metrics (latency
+ * histogram) and /pipeline/trace; must not throw.
  */
-export type PublishObserver = (published: readonly Withdrawal[], publishedAt: number) => void;
+export type PublishObserver = (
+  published: readonly Withdrawal[],
+  publishedAt: number,
+  positions: readonly RecordPosition[],
+) => void;
+
+/** What one committed batch did. */
+export interface BatchRecord {
+  events: number;
+  published: Withdrawal[];
+  positions: RecordPosition[];
+  duplicates: number;
+  deadLettered: number;
+}
 
 @Injectable()
 export class ProjectorStats {
@@ -27,7 +42,7 @@ export class ProjectorStats {
     this.publishObservers.push(observer);
   }
 
-  recordBatch(events: number, published: Withdrawal[], duplicates: number, deadLettered: number): void {
+  recordBatch({ events, published, positions, duplicates, deadLettered }: BatchRecord): void {
     const now = Date.now();
     this.eventsProcessed += events;
     this.withdrawalsPublished += published.length;
@@ -36,6 +51,6 @@ export class ProjectorStats {
     this.lastBatchAt = new Date(now);
     const last = published.at(-1);
     if (last) this.lastCommitToProjectedMs = now - new Date(last.transactionDate).getTime();
-    if (published.length > 0) for (const observer of this.publishObservers) observer(published, now);
+    if (published.length > 0) for (const observer of this.publishObservers) observer(published, now, positions);
   }
 }

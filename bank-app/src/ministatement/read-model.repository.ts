@@ -10,6 +10,8 @@ import type { ChangeMeaning, Withdrawal } from './debezium-envelope';
 export interface PositionedMeaning {
   partition: number;
   offset: string;
+  /** The record's Kafka timestamp (epoch ms as kafkajs gives it): when Connect produced the event. */
+  timestamp: string;
   meaning: ChangeMeaning;
 }
 
@@ -70,9 +72,10 @@ export class ReadModelRepository {
       if (withdrawals.length === 0) return { toPublish: [], duplicates: 0 };
       await manager.query(
         `INSERT IGNORE INTO money_withdrawal
-           (id, debit_card_id, version, amount, transaction_date, request_id, source_partition, source_offset)
-         VALUES ${withdrawals.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        withdrawals.flatMap(({ withdrawal, partition, offset }) => [
+           (id, debit_card_id, version, amount, transaction_date, request_id, source_partition, source_offset,
+            source_timestamp)
+         VALUES ${withdrawals.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000))').join(', ')}`,
+        withdrawals.flatMap(({ withdrawal, partition, offset, timestamp }) => [
           withdrawal.id,
           withdrawal.debitCardId,
           withdrawal.version,
@@ -81,6 +84,7 @@ export class ReadModelRepository {
           withdrawal.requestId,
           partition,
           offset,
+          timestamp,
         ]),
       );
       const creators = await this.creatorsOf(

@@ -95,7 +95,12 @@ class RebuildService {
           if (BigInt(message.offset) >= end) break;
           try {
             const meaning = interpretChangeEvent(parseRecordValue(message.value));
-            events.push({ partition: batch.partition, offset: message.offset, meaning });
+            events.push({
+              partition: batch.partition,
+              offset: message.offset,
+              timestamp: message.timestamp,
+              meaning,
+            });
           } catch (error) {
             if (!(error instanceof PoisonEventError)) throw error;
             summary.poison += 1; // already in the dead-letter topic from the live projector

@@ -1,14 +1,14 @@
-// Lag in milliseconds per hop, for GET /pipeline/status, measured on the withdrawals this instance's
-// projector published most recently (PublishLog), each against its commit time
+// Lag in milliseconds per hop, for GET /pipeline/status and /health/ready, measured on the withdrawals
+// this instance's projector published most recently (PublishLog), each against its commit time
 // (debit_card.last_withdrawn_at, microseconds; the same clock as projected_at, both set by MariaDB):
-//   read_model      projected_at - transaction_date           (commit → statement line written)
+//   debit_card      source_timestamp - transaction_date  (commit → change event in Kafka). The event's
+//                   Kafka timestamp is set by Connect's producer (millisecond resolution). Debezium's
+//                   own source.ts_ms would not do: MariaDB's binlog headers have one-second resolution.
+//   read_model      projected_at - transaction_date      (commit → statement line written)
 //   ministatement   Kafka transaction commit - transaction_date (commit → published)
 //   druid           how long the oldest of those withdrawals not yet queryable in Druid has been
 //                   published (0 when Druid has them all)
-//   debit_card      not measured: the change event's time is not recorded, and Debezium's source.ts_ms
-//                   comes from the binlog event header, which MariaDB writes with one-second resolution,
-//                   too coarse for a local hop of a few milliseconds. The projector's consumer lag (in
-//                   events) is the measure of this hop.
+// The database clock and this process's clock are the same machine's (or the same host's, in compose).
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -59,44 +59,55 @@ export class HopLagService {
 
   async lags(): Promise<HopLags> {
     const recent = this.publishLog.recent(LAG_SAMPLES);
-    const debitCardTopic = NOT_MEASURED(
-      "not measured: the change event's time is not recorded and MariaDB's binlog timestamps " +
-        '(Debezium source.ts_ms) have one-second resolution; see the projector consumer lag in events',
-    );
     if (recent.length === 0) {
       const none = 'no withdrawal published by this instance yet';
       return {
         newestSampleAt: null,
-        debitCardTopic,
+        debitCardTopic: NOT_MEASURED(none),
         readModel: NOT_MEASURED(none),
         ministatement: NOT_MEASURED(none),
         druid: NOT_MEASURED(none),
       };
     }
     const committed = (entry: PublishedWithdrawal): number => Date.parse(entry.transactionDate);
-    const [readModel, druid] = await Promise.all([
-      this.readModelLag(recent).catch(() => NOT_MEASURED('the database did not answer')),
+    const noDatabase = NOT_MEASURED('the database did not answer');
+    const [lines, druid] = await Promise.all([
+      this.readModelLags(recent).catch(() => undefined),
       this.druidLag(recent).catch(() => NOT_MEASURED('Druid did not answer')),
     ]);
     return {
       newestSampleAt: new Date(recent[0].publishedAt).toISOString(),
-      debitCardTopic,
-      readModel,
+      debitCardTopic: lines?.debitCardTopic ?? noDatabase,
+      readModel: lines?.readModel ?? noDatabase,
       ministatement: summary(recent.map((entry) => entry.publishedAt - committed(entry))),
       druid,
     };
   }
 
-  private async readModelLag(recent: PublishedWithdrawal[]): Promise<HopLag> {
-    const rows = await this.dataSource.query<{ id: string; transaction_date: Date; projected_at: Date }[]>(
-      `SELECT id, transaction_date, projected_at FROM money_withdrawal
+  /** The two lags the statement lines tell: commit → change event, commit → line written. */
+  private async readModelLags(
+    recent: PublishedWithdrawal[],
+  ): Promise<{ debitCardTopic: HopLag; readModel: HopLag }> {
+    const rows = await this.dataSource.query<
+      { id: string; transaction_date: Date; source_timestamp: Date | null; projected_at: Date }[]
+    >(
+      `SELECT id, transaction_date, source_timestamp, projected_at FROM money_withdrawal
         WHERE id IN (${recent.map(() => '?').join(', ')})`,
       recent.map((entry) => entry.id),
     );
-    const lagOf = new Map(
-      rows.map((row) => [row.id, row.projected_at.getTime() - row.transaction_date.getTime()]),
-    );
-    return summary(recent.flatMap((entry) => lagOf.get(entry.id) ?? []));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const lines = recent.flatMap((entry) => byId.get(entry.id) ?? []);
+    return {
+      // Kafka timestamps have millisecond resolution, the commit microsecond: floor at 0.
+      debitCardTopic: summary(
+        lines.flatMap((line) =>
+          line.source_timestamp === null
+            ? []
+            : [Math.max(0, line.source_timestamp.getTime() - line.transaction_date.getTime())],
+        ),
+      ),
+      readModel: summary(lines.map((line) => line.projected_at.getTime() - line.transaction_date.getTime())),
+    };
   }
 
   private async druidLag(recent: PublishedWithdrawal[]): Promise<HopLag> {

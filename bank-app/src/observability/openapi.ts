@@ -440,6 +440,10 @@ export const OPERATIONS: Record<string, Operation> = {
           properties: {
             status: { type: 'string', enum: ['ready'] },
             checks: { type: 'object', additionalProperties: ref('Check') },
+            lagMs: {
+              type: 'object',
+              description: 'Lag in milliseconds per hop, as in GET /pipeline/status (reported, not judged).',
+            },
           },
         },
         { status: 'ready', checks: { database: { status: 'up', durationMs: 2 } } },

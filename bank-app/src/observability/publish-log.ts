@@ -1,7 +1,7 @@
 // In memory, per instance: when this instance's projector published each recent withdrawal to
-// `ministatement` (the commit of its Kafka transaction). Backs the ministatement step of
-// /pipeline/trace. Bounded; lost on restart, and a withdrawal
-// projected by another instance is not here (the trace says so).
+// `ministatement` (the commit of its Kafka transaction) and at which partition and offset. Backs the
+// ministatement step of /pipeline/trace and the lags of /pipeline/status. Bounded; lost on restart,
+// and a withdrawal projected by another instance is not here (the trace says so).
 import { Injectable } from '@nestjs/common';
 import { ProjectorStats } from '../ministatement/projector.stats';
 
@@ -14,6 +14,8 @@ export interface PublishedWithdrawal {
   requestId: string | null;
   /** Epoch ms of the Kafka transaction's commit. */
   publishedAt: number;
+  partition: number;
+  offset: string;
 }
 
 @Injectable()
@@ -21,8 +23,8 @@ export class PublishLog {
   private readonly entries = new Map<string, PublishedWithdrawal>();
 
   constructor(stats: ProjectorStats) {
-    stats.onPublished((published, publishedAt) => {
-      for (const withdrawal of published) {
+    stats.onPublished((published, publishedAt, positions) => {
+      for (const [index, withdrawal] of published.entries()) {
         this.entries.delete(withdrawal.id); // a replay moves it to the end
         this.entries.set(withdrawal.id, {
           id: withdrawal.id,
@@ -30,6 +32,8 @@ export class PublishLog {
           transactionDate: withdrawal.transactionDate,
           requestId: withdrawal.requestId,
           publishedAt,
+          partition: positions[index]?.partition ?? -1,
+          offset: positions[index]?.offset ?? '-1',
         });
       }
       for (const id of this.entries.keys()) {

@@ -1,11 +1,11 @@
 // GET /pipeline/trace: follows one withdrawal (by request id or withdrawal id) through every hop, with
 // the time it reached each one, from the records each hop leaves behind:
 //   commit          debit_card.last_withdrawn_at, carried into money_withdrawal.transaction_date
-//   debit_card      the change event's partition and offset (money_withdrawal.source_partition/offset);
-//                   its time is not recorded anywhere, so it is reported as unknown
+//   debit_card      the change event's partition, offset and Kafka timestamp (when Connect produced
+//                   it), kept on the line: money_withdrawal.source_partition/offset/timestamp
 //   read model      money_withdrawal.projected_at (set by the database in the projector's transaction)
-//   ministatement   the commit of the projector's Kafka transaction, remembered in memory by this
-//                   instance only (PublishLog); the partition and offset of the message are not tracked
+//   ministatement   the message's partition and offset and the commit of the projector's Kafka
+//                   transaction, remembered in memory by this instance only (PublishLog)
 //   Druid           whether the row is queryable; its __time is the withdrawal's transactionDate, so
 //                   Druid tells *that* it has the row, not *when* it ingested it
 import { Injectable } from '@nestjs/common';
@@ -56,6 +56,7 @@ interface LineRow {
   request_id: string | null;
   source_partition: number;
   source_offset: string;
+  source_timestamp: Date | null;
   projected_at: Date;
 }
 
@@ -88,7 +89,7 @@ export class TraceService {
     const [lines, cards, druid] = await Promise.all([
       this.dataSource.query<LineRow[]>(
         `SELECT id, debit_card_id, amount, version, transaction_date, request_id, source_partition,
-                source_offset, projected_at
+                source_offset, source_timestamp, projected_at
            FROM money_withdrawal WHERE ${column} = ? ORDER BY transaction_date LIMIT ?`,
         [value, MAX_TRACED],
       ),
@@ -125,13 +126,16 @@ export class TraceService {
         {
           hop: 'debit_card',
           status: 'done',
-          at: null,
-          sinceCommitMs: null,
+          at: line.source_timestamp?.toISOString() ?? null,
+          sinceCommitMs: line.source_timestamp === null ? null : since(line.source_timestamp.getTime()),
           detail: {
             topic: CHANGE_TOPIC,
             partition: line.source_partition,
             offset: String(line.source_offset),
-            note: 'the time the change event reached Kafka is not recorded',
+            note:
+              line.source_timestamp === null
+                ? 'projected before the change event time was recorded'
+                : "the change event's Kafka timestamp (when Kafka Connect produced it; milliseconds)",
           },
         },
         {
@@ -159,7 +163,9 @@ export class TraceService {
               sinceCommitMs: since(published.publishedAt),
               detail: {
                 topic: MINISTATEMENT_TOPIC,
-                note: 'time of the Kafka transaction commit; partition and offset are not tracked',
+                partition: published.partition,
+                offset: published.offset,
+                note: 'time of the Kafka transaction commit',
               },
             },
         druidHop(line.id, druid),

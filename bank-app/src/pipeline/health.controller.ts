@@ -1,12 +1,17 @@
-// Liveness (GET /health) and readiness (GET /health/ready). Readiness checks every part the app needs
-// to do its whole job: the database, Kafka, the Debezium connector, the Druid supervisor and this
-// instance's projector. 200 when all are up; otherwise a 503 problem whose `checks` member says which
-// part is down and why. Either way the body lists every check.
+// Liveness (GET /health) and readiness (GET /health/ready). Readiness is read from the same snapshot
+// as GET /pipeline/status: every part the app needs to do its whole job (the database, Kafka, the
+// Debezium connector, the Druid supervisor and this instance's projector). 200 when all are up;
+// otherwise a 503 problem whose `checks` member says which part is down and why. Either way the body
+// lists every check and the lag in milliseconds per hop. The lag is reported, not judged: a backlog
+// (after a rebuild, say) is no reason to take the API out of service, and a stopped hop is caught by
+// its own check.
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import { domainProblem, domainProblemHeaders, PROBLEM_CONTENT_TYPE } from '../common/problem-details';
-import { PipelineChecks, type CheckResult } from './pipeline-checks.service';
+import type { HopLags } from '../observability/hop-lag.service';
+import type { CheckResult } from './pipeline-checks.service';
+import { PipelineSnapshotService } from './pipeline-snapshot.service';
 
 export type ReadinessChecks = Record<
   'database' | 'kafka' | 'connector' | 'supervisor' | 'projector',
@@ -16,11 +21,12 @@ export type ReadinessChecks = Record<
 export interface ReadinessReport {
   status: 'ready';
   checks: ReadinessChecks;
+  lagMs: HopLags;
 }
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly checks: PipelineChecks) {}
+  constructor(private readonly snapshots: PipelineSnapshotService) {}
 
   /** Liveness: the process answers HTTP. Says nothing about the database (that is readiness). */
   @Get()
@@ -30,18 +36,12 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    const [database, kafka, connector, supervisor, projector] = await Promise.all([
-      this.checks.database(),
-      this.checks.kafkaCluster(),
-      this.checks.connector(),
-      this.checks.druidSupervisor(),
-      this.checks.projector(),
-    ]);
-    const checks: ReadinessChecks = { database, kafka, connector, supervisor, projector };
+    const { database, kafka, connector, druid, projector, lagMs } = await this.snapshots.take();
+    const checks: ReadinessChecks = { database, kafka, connector, supervisor: druid, projector };
     const down = Object.entries(checks)
       .filter(([, result]) => result.status === 'down')
       .map(([name]) => name);
-    if (down.length === 0) return { status: 'ready', checks } satisfies ReadinessReport;
+    if (down.length === 0) return { status: 'ready', checks, lagMs } satisfies ReadinessReport;
 
     // Not an exception: the report is the answer. Same problem type as the one error table gives.
     const error = new DomainError(
@@ -49,6 +49,6 @@ export class HealthController {
       `Not ready: ${down.join(', ')} ${down.length > 1 ? 'are' : 'is'} down.`,
     );
     void reply.status(503).headers(domainProblemHeaders(error.code)).type(PROBLEM_CONTENT_TYPE);
-    return { ...domainProblem(error), checks };
+    return { ...domainProblem(error), checks, lagMs };
   }
 }

@@ -84,8 +84,9 @@ describe('PipelineChecks', () => {
     ['PENDING', 'down'],
   ])('judges a supervisor in state %s as %s', async (state, expected) => {
     supervisor.status.mockResolvedValue(supervisorStatus(state));
+    supervisor.taskRowStats.mockResolvedValue([]);
 
-    await expect(sut.druidSupervisor()).resolves.toMatchObject({ status: expected, state });
+    await expect(sut.druidIngestion()).resolves.toMatchObject({ status: expected, state });
   });
 
   it('reports the projector lag without judging it', async () => {

@@ -108,22 +108,6 @@ export class PipelineChecks {
     });
   }
 
-  /** The Druid Kafka supervisor is RUNNING. */
-  druidSupervisor(): Promise<CheckResult> {
-    return this.check(`Druid supervisor ${SUPERVISOR_ID}`, async () => {
-      const status = await this.supervisor.status();
-      const running = status.state === 'RUNNING';
-      return {
-        status: running ? 'up' : 'down',
-        state: status.state,
-        detailedState: status.detailedState,
-        ...(running
-          ? {}
-          : { error: `supervisor ${SUPERVISOR_ID} is ${status.state}/${status.detailedState}` }),
-      };
-    });
-  }
-
   /**
    * The projector of this instance is consuming (an instance started with PROJECTOR_ENABLED=false
    * serves the API only and is ready without it). Its lag is reported, not judged: a backlog, as
@@ -151,7 +135,7 @@ export class PipelineChecks {
     return { events: partitions.reduce((sum, entry) => sum + entry.lag, 0), partitions };
   }
 
-  /** The supervisor's state, lag and its tasks' row counters, for /pipeline/status. */
+  /** The Druid Kafka supervisor is RUNNING; with its lag and its tasks' row counters. */
   druidIngestion(): Promise<CheckResult> {
     return this.check(`Druid supervisor ${SUPERVISOR_ID}`, async () => {
       const [status, tasks] = await Promise.all([

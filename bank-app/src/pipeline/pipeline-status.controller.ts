@@ -7,9 +7,10 @@ import { DATASOURCE } from '../analytics/analytics.queries';
 import { AppConfig } from '../config/app-config';
 import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
 import { ProjectorStats } from '../ministatement/projector.stats';
-import { HopLagService, type HopLag, type HopLags } from '../observability/hop-lag.service';
+import type { HopLag, HopLags } from '../observability/hop-lag.service';
 import { CONNECTOR_NAME } from './connect-status.client';
-import { PipelineChecks, type CheckResult, type CheckStatus } from './pipeline-checks.service';
+import type { CheckResult, CheckStatus } from './pipeline-checks.service';
+import { PipelineSnapshotService } from './pipeline-snapshot.service';
 
 export interface Hop extends CheckResult {
   name: 'connector' | 'projector' | 'druid';
@@ -32,23 +33,14 @@ export interface PipelineStatus {
 @Controller('pipeline')
 export class PipelineStatusController {
   constructor(
-    private readonly checks: PipelineChecks,
+    private readonly snapshots: PipelineSnapshotService,
     private readonly config: AppConfig,
     private readonly projectorStats: ProjectorStats,
-    private readonly hopLags: HopLagService,
   ) {}
 
   @Get('status')
   async status(): Promise<PipelineStatus> {
-    const [database, kafka, connector, projector, projectorLag, druid, lagMs] = await Promise.all([
-      this.checks.database(),
-      this.checks.kafkaCluster(),
-      this.checks.connector(),
-      this.checks.projector(),
-      this.checks.projectorLag().catch(() => undefined),
-      this.checks.druidIngestion(),
-      this.hopLags.lags(),
-    ]);
+    const { database, kafka, connector, projector, projectorLag, druid, lagMs } = await this.snapshots.take();
     const stats = this.projectorStats;
     const hops: Hop[] = [
       {

@@ -6,6 +6,7 @@ import { DruidSupervisorClient } from './druid-supervisor.client';
 import { HealthController } from './health.controller';
 import { KafkaHealthClient } from './kafka-health.client';
 import { PipelineChecks } from './pipeline-checks.service';
+import { PipelineSnapshotService } from './pipeline-snapshot.service';
 import { PipelineStatusController } from './pipeline-status.controller';
 
 /** Health of the app and of every hop of the pipeline: /health, /health/ready, /pipeline/status. */
@@ -13,6 +14,12 @@ import { PipelineStatusController } from './pipeline-status.controller';
   // The projector's counters (ProjectorStats) and the lag in milliseconds per hop (HopLagService).
   imports: [MinistatementModule, ObservabilityModule],
   controllers: [HealthController, PipelineStatusController],
-  providers: [PipelineChecks, KafkaHealthClient, ConnectStatusClient, DruidSupervisorClient],
+  providers: [
+    PipelineChecks,
+    PipelineSnapshotService,
+    KafkaHealthClient,
+    ConnectStatusClient,
+    DruidSupervisorClient,
+  ],
 })
 export class PipelineModule {}

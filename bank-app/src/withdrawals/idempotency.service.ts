@@ -10,14 +10,15 @@
 //     and its response (202, or the 404/422 business error) is stored in the SAME transaction. Either
 //     both the withdrawal and its record commit, or neither does: a retry can never withdraw twice,
 //     and a record always describes what really happened.
-//  3. The lock is released after the commit, so the next retry sees the record.
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+//  3. The lock is released right after the commit, so the next retry sees the record.
+// Round trips: (lock, begin, look up), (the withdrawal), (store, commit, unlock). On any failure the
+// connection is destroyed (CommandPool), which rolls back and releases the lock on the server.
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource, QueryRunner } from 'typeorm';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { domainProblem } from '../common/problem-details';
-import { runInTransaction } from '../database/transaction';
+import { CommandPool } from '../database/command-pool';
 
 /** How long a key's response is replayed (the draft leaves it to the server; 24 h is common). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -42,12 +43,27 @@ export interface IdempotentRequest {
   requestId: string;
 }
 
-interface StoredResponseRow {
+interface StoredResponseRow extends RowDataPacket {
   request_fingerprint: string;
   response_status: number;
   response_body: string;
   live: number | string;
 }
+
+/** Round trip 1. */
+const LOCK_BEGIN_LOOKUP_SQL = `
+  SELECT GET_LOCK(?, 0) AS acquired;
+  START TRANSACTION;
+  SELECT request_fingerprint, response_status, response_body, expires_at > CURRENT_TIMESTAMP(6) AS live
+    FROM idempotency_key WHERE client_key = ?`;
+
+/** Round trip 3. */
+const STORE_COMMIT_UNLOCK_SQL = `
+  INSERT INTO idempotency_key
+    (client_key, request_fingerprint, response_status, response_body, request_id, expires_at)
+  VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ${IDEMPOTENCY_TTL_HOURS} HOUR);
+  COMMIT;
+  DO RELEASE_LOCK(?)`;
 
 /** A fingerprint of the meaningful parts of a request, independent of JSON formatting. */
 export function fingerprintOf(...parts: string[]): string {
@@ -61,58 +77,48 @@ export function lockNameFor(key: string): string {
 
 @Injectable()
 export class IdempotencyService {
-  private readonly logger = new Logger(IdempotencyService.name);
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly pool: CommandPool) {}
 
   /**
-   * Runs `action` at most once per key (see the header comment). `action` gets the query runner whose
+   * Runs `action` at most once per key (see the header comment). `action` gets the connection whose
    * transaction is open; its result becomes the 202 body, and a replayable DomainError it throws is
    * stored and answered like any response. Any other error rolls everything back and propagates.
    */
   async execute(
     request: IdempotentRequest,
-    action: (runner: QueryRunner) => Promise<unknown>,
+    action: (connection: PoolConnection) => Promise<unknown>,
   ): Promise<IdempotentResponse> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      const lockName = lockNameFor(request.key);
-      const [{ acquired }] = (await runner.query('SELECT GET_LOCK(?, 0) AS acquired', [lockName])) as {
-        acquired: number | null;
-      }[];
-      if (acquired === 0) {
-        throw new DomainError(
+    // A refusal (409, 422) comes back as a value, so the clean connection returns to the pool.
+    const outcome = await this.pool.withConnection((connection) =>
+      this.respondOnce(connection, request, action),
+    );
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  private async respondOnce(
+    connection: PoolConnection,
+    request: IdempotentRequest,
+    action: (connection: PoolConnection) => Promise<unknown>,
+  ): Promise<IdempotentResponse | DomainError> {
+    const lockName = lockNameFor(request.key);
+    const [results] = await connection.query(LOCK_BEGIN_LOOKUP_SQL, [lockName, request.key]);
+    const [[lock], , [stored]] = results as [{ acquired: number | null }[], unknown, StoredResponseRow[]];
+    if (lock?.acquired !== 1) {
+      await connection.query('ROLLBACK');
+      if (lock?.acquired === 0) {
+        return new DomainError(
           'IDEMPOTENCY_REQUEST_IN_FLIGHT',
           'A request with this Idempotency-Key is still being processed. Retry later.',
         );
       }
-      if (acquired !== 1) throw new Error(`GET_LOCK(${lockName}) returned ${String(acquired)}`);
-
-      try {
-        return await runInTransaction(runner, () => this.respondOnce(runner, request, action));
-      } finally {
-        await this.releaseLock(runner, lockName);
-      }
-    } finally {
-      await runner.release();
+      throw new Error(`GET_LOCK(${lockName}) returned ${String(lock?.acquired)}`);
     }
-  }
 
-  private async respondOnce(
-    runner: QueryRunner,
-    request: IdempotentRequest,
-    action: (runner: QueryRunner) => Promise<unknown>,
-  ): Promise<IdempotentResponse> {
-    const rows = (await runner.query(
-      `SELECT request_fingerprint, response_status, response_body, expires_at > CURRENT_TIMESTAMP(6) AS live
-         FROM idempotency_key WHERE client_key = ?`,
-      [request.key],
-    )) as StoredResponseRow[];
-    const stored = rows[0];
     if (stored !== undefined && Number(stored.live) === 1) {
+      await connection.query('ROLLBACK; DO RELEASE_LOCK(?)', [lockName]);
       if (stored.request_fingerprint !== request.fingerprint) {
-        throw new DomainError(
+        return new DomainError(
           'IDEMPOTENCY_KEY_REUSED',
           'This Idempotency-Key was already used with a different request body.',
         );
@@ -125,35 +131,28 @@ export class IdempotencyService {
     }
     if (stored !== undefined) {
       // Expired but not yet cleaned up: it must never be replayed, and the key is free again.
-      await runner.query('DELETE FROM idempotency_key WHERE client_key = ?', [request.key]);
+      await connection.query('DELETE FROM idempotency_key WHERE client_key = ?', [request.key]);
     }
 
     let response: IdempotentResponse;
     try {
-      response = { status: 202, body: await action(runner), replayed: false };
+      response = { status: 202, body: await action(connection), replayed: false };
     } catch (error) {
       if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) throw error;
       const problem = domainProblem(error);
       response = { status: problem.status, body: problem, replayed: false };
     }
 
-    await runner.query(
-      `INSERT INTO idempotency_key
-         (client_key, request_fingerprint, response_status, response_body, request_id, expires_at)
-       VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ${IDEMPOTENCY_TTL_HOURS} HOUR)`,
-      [request.key, request.fingerprint, response.status, JSON.stringify(response.body), request.requestId],
-    );
+    // If this fails (the connection lost before COMMIT answered), the error propagates as a 503 and
+    // the client retries with its key: it gets the stored response, or the withdrawal runs then.
+    await connection.query(STORE_COMMIT_UNLOCK_SQL, [
+      request.key,
+      request.fingerprint,
+      response.status,
+      JSON.stringify(response.body),
+      request.requestId,
+      lockName,
+    ]);
     return response;
-  }
-
-  private async releaseLock(runner: QueryRunner, lockName: string): Promise<void> {
-    try {
-      await runner.query('DO RELEASE_LOCK(?)', [lockName]);
-    } catch (error) {
-      // The lock must not go back to the pool with the connection: drop the connection instead
-      // (closing it releases the lock on the server).
-      this.logger.warn(`RELEASE_LOCK failed, discarding the connection: ${String(error)}`);
-      (runner as QueryRunner & { databaseConnection?: { destroy(): void } }).databaseConnection?.destroy();
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommandPool } from '../database/command-pool';
 import { IdempotencyCleaner } from './idempotency-cleaner.service';
 import { IdempotencyService } from './idempotency.service';
 import { WithdrawalsController } from './withdrawals.controller';
@@ -6,6 +7,6 @@ import { WithdrawalsService } from './withdrawals.service';
 
 @Module({
   controllers: [WithdrawalsController],
-  providers: [WithdrawalsService, IdempotencyService, IdempotencyCleaner],
+  providers: [CommandPool, WithdrawalsService, IdempotencyService, IdempotencyCleaner],
 })
 export class WithdrawalsModule {}

@@ -2,12 +2,11 @@
 // atomically (no read-then-write, so concurrent withdrawals can neither overdraw nor lose an update);
 // Debezium picks the UPDATE up from the binlog and the projector turns it into a statement line.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, QueryRunner } from 'typeorm';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
-import { runInTransaction } from '../database/transaction';
+import { CommandPool } from '../database/command-pool';
 import { fingerprintOf, IdempotencyService, IdempotentResponse } from './idempotency.service';
 import { WithdrawalCommand } from './withdrawal.request';
 
@@ -23,9 +22,12 @@ export interface WithdrawalReceipt {
 }
 
 /**
- * The whole business rule in one statement. CAST: mysql2 sends the amount as a quoted string, and
- * MySQL/MariaDB would evaluate `DECIMAL + 'string'` in DOUBLE; the cast keeps it exact DECIMAL.
- * last_* columns travel with the change event to the projector.
+ * The whole business rule in one statement, then the card as it now is, in the same round trip.
+ * CAST: mysql2 sends the amount as a quoted string, and MySQL/MariaDB would evaluate
+ * `DECIMAL + 'string'` in DOUBLE; the cast keeps it exact DECIMAL. last_* columns travel with the
+ * change event to the projector. ROW_COUNT() is the UPDATE's: 1 applied, 0 refused; no row at all
+ * means no such card. Run inside a transaction, the read-back sees exactly the state the UPDATE made
+ * (it holds the row lock).
  */
 const WITHDRAW_SQL = `
   UPDATE debit_card
@@ -35,18 +37,27 @@ const WITHDRAW_SQL = `
          last_request_id = ?,
          last_withdrawn_at = CURRENT_TIMESTAMP(6)
    WHERE id = ?
-     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit`;
+     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit;
+  SELECT ROW_COUNT() AS applied, initial_limit, used_limit, version FROM debit_card WHERE id = ?`;
+
+interface CardAfterUpdate extends RowDataPacket {
+  applied: number | string;
+  initial_limit: string;
+  used_limit: string;
+  version: string;
+}
 
 @Injectable()
 export class WithdrawalsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pool: CommandPool,
     private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
-   * Without a key: runs the withdrawal; business errors are thrown (404/422 via the filter).
-   * With a key: runs it at most once per key and returns the first response or its replay.
+   * Without a key: runs the withdrawal in one round trip; business errors are thrown (404/422 via
+   * the filter). With a key: runs it at most once per key and returns the first response or its
+   * replay (three round trips, see IdempotencyService).
    */
   async withdraw(
     command: WithdrawalCommand,
@@ -54,53 +65,61 @@ export class WithdrawalsService {
     idempotencyKey?: string,
   ): Promise<IdempotentResponse> {
     if (idempotencyKey === undefined) {
-      const receipt = await this.withRunner((runner) =>
-        runInTransaction(runner, () => this.applyWithdrawal(runner, command, requestId)),
+      // A refusal (404, 422) is an answer, not a failure: the connection is clean (committed) and
+      // goes back to the pool; only then is the refusal thrown.
+      const outcome = await this.pool.withConnection((connection) =>
+        this.applyWithdrawal(connection, command, requestId, { ownTransaction: true }).catch(
+          (error: unknown) => {
+            if (error instanceof DomainError) return error;
+            throw error;
+          },
+        ),
       );
-      return { status: 202, body: receipt, replayed: false };
+      if (outcome instanceof DomainError) throw outcome;
+      return { status: 202, body: outcome, replayed: false };
     }
     const fingerprint = fingerprintOf(
       'POST /moneywithdrawals',
       command.debitCardId,
       command.amountCents.toString(),
     );
-    return this.idempotency.execute({ key: idempotencyKey, fingerprint, requestId }, (runner) =>
-      this.applyWithdrawal(runner, command, requestId),
+    return this.idempotency.execute({ key: idempotencyKey, fingerprint, requestId }, (connection) =>
+      this.applyWithdrawal(connection, command, requestId, { ownTransaction: false }),
     );
   }
 
-  /** The write, on a runner whose transaction is open. Throws CARD_NOT_FOUND or WITHDRAWAL_INSUFFICIENT_FUNDS. */
+  /**
+   * The write. With ownTransaction it is wrapped in its own transaction (same round trip);
+   * otherwise the caller's transaction is open. Throws CARD_NOT_FOUND or WITHDRAWAL_INSUFFICIENT_FUNDS.
+   */
   private async applyWithdrawal(
-    runner: QueryRunner,
+    connection: PoolConnection,
     command: WithdrawalCommand,
     requestId: string,
+    { ownTransaction }: { ownTransaction: boolean },
   ): Promise<WithdrawalReceipt> {
     const { debitCardId } = command;
     const amount = formatCents(command.amountCents);
     const withdrawalId = randomUUID();
+    const values = [amount, withdrawalId, requestId, debitCardId, amount, debitCardId];
 
-    const update = await runner.query(
-      WITHDRAW_SQL,
-      [amount, withdrawalId, requestId, debitCardId, amount],
-      true,
-    );
-    if (update.affected !== 1) {
-      // Nothing changed: either there is no such card, or the amount does not fit. Telling the two
-      // apart afterwards is safe, as the answer is a refusal either way and nothing was written.
-      const found = (await runner.query('SELECT 1 FROM debit_card WHERE id = ?', [debitCardId])) as unknown[];
-      if (found.length === 0)
-        throw new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`);
+    // Results come back one per statement; the card is in the SELECT's.
+    const [results] = ownTransaction
+      ? await connection.query(`START TRANSACTION; ${WITHDRAW_SQL}; COMMIT`, values)
+      : await connection.query(WITHDRAW_SQL, values);
+    const statements = results as unknown[];
+    const [card] = statements[ownTransaction ? 2 : 1] as CardAfterUpdate[];
+
+    // Nothing changed: either there is no such card, or the amount does not fit. Both are refusals,
+    // and the read-back came from the same transaction, so there is no race in telling them apart.
+    if (card === undefined)
+      throw new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`);
+    if (Number(card.applied) !== 1) {
       throw new DomainError(
         'WITHDRAWAL_INSUFFICIENT_FUNDS',
         `Debit card ${debitCardId} does not have ${amount} available.`,
       );
     }
-
-    // Same transaction, and the UPDATE holds the row lock: this is exactly the state our UPDATE made.
-    const [card] = (await runner.query(
-      'SELECT initial_limit, used_limit, version FROM debit_card WHERE id = ?',
-      [debitCardId],
-    )) as { initial_limit: string; used_limit: string; version: string }[];
     return {
       withdrawalId,
       debitCardId,
@@ -108,14 +127,5 @@ export class WithdrawalsService {
       availableBalance: formatCents(decimalToCents(card.initial_limit) - decimalToCents(card.used_limit)),
       version: Number(card.version),
     };
-  }
-
-  private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await work(runner);
-    } finally {
-      await runner.release();
-    }
   }
 }

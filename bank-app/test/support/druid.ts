@@ -4,14 +4,13 @@
 // the datasource that docs/druid.md describes.
 import axios from 'axios';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { loadAppConfig } from '../../src/config/app-config';
 import { startApp, type TestApp } from './app';
 import { cents, withdraw, type Receipt } from './exactly-once';
-import { kafka } from './pipeline';
+import { readCommitted } from './pipeline';
 import { waitFor } from './wait-for';
 
 const config = loadAppConfig();
@@ -256,7 +255,7 @@ async function readingOffsets(): Promise<Map<number, bigint>> {
 }
 
 /** How far back from a partition's end to look for its last committed record. */
-const TAIL_WINDOW = 1000n;
+const TAIL_WINDOW = 1000;
 
 /**
  * The offset of the last record a read_committed consumer sees in each partition of `topic`, as of
@@ -264,58 +263,10 @@ const TAIL_WINDOW = 1000n;
  * transaction's records and abort marker, which Druid never processes. Reads only the tail.
  */
 export async function lastCommittedRecordOffsets(topic: string): Promise<Map<number, bigint>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: { partition: number; low: string; high: string }[];
-  try {
-    ends = await admin.fetchTopicOffsets(topic);
-  } finally {
-    await admin.disconnect();
-  }
-  const tails = ends
-    .map(({ partition, low, high }) => {
-      const end = BigInt(high);
-      const from = end - TAIL_WINDOW > BigInt(low) ? end - TAIL_WINDOW : BigInt(low);
-      return { partition, from, end };
-    })
-    .filter(({ from, end }) => end > from);
   const last = new Map<number, bigint>();
-  if (tails.length === 0) return last;
-  const position = new Map<number, bigint>();
-  const consumer = kafka.consumer({
-    groupId: `tests-tail-${randomUUID()}`,
-    readUncommitted: false,
-    maxWaitTimeInMs: 100,
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: ({ batch }) => {
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset > (last.get(batch.partition) ?? -1n)) last.set(batch.partition, offset);
-        }
-        // lastOffset() counts markers and aborted records too, so the end is reached.
-        position.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
-        return Promise.resolve();
-      },
-    });
-    for (const { partition, from } of tails) consumer.seek({ topic, partition, offset: from.toString() });
-    await waitFor(
-      () =>
-        Promise.resolve(
-          tails.every(({ partition, end }) => (position.get(partition) ?? -1n) >= end) ? true : undefined,
-        ),
-      {
-        description: `a read_committed consumer to read the tail of ${topic}`,
-        timeoutMs: 60_000,
-        intervalMs: 100,
-      },
-    );
-  } finally {
-    await consumer.disconnect();
+  for (const record of await readCommitted(topic, { tail: TAIL_WINDOW })) {
+    const offset = BigInt(record.offset);
+    if (offset > (last.get(record.partition) ?? -1n)) last.set(record.partition, offset);
   }
   return last;
 }

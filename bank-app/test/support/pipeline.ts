@@ -1,8 +1,12 @@
 // Observes the pipeline from outside, the way a user would check it: the Kafka topics read with a
 // read_committed consumer, the projector group's progress, and the Connect REST API.
 import axios from 'axios';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { java17 } from '../../../stack/src/java';
+import { paths } from '../../../stack/src/settings';
 import { loadAppConfig } from '../../src/config/app-config';
 import { CHANGE_TOPIC } from '../../src/ministatement/partition-transactions';
 import { waitFor } from './wait-for';
@@ -24,58 +28,41 @@ export interface TopicRecord {
   headers: Record<string, string>;
 }
 
-function headerText(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
+const run = promisify(execFile);
+const READER = resolve(__dirname, 'java', 'ReadCommitted.java');
+
+function decode(field: string): string | null {
+  return field === '-' ? null : Buffer.from(field, 'base64').toString('utf8');
 }
 
 /**
- * Every committed record of a topic, read from the beginning with isolation read_committed (as Druid
- * reads `ministatement`), up to the topic's current last stable offset.
+ * The committed records of a topic, read with the reference Java client as a read_committed consumer
+ * (as Druid reads `ministatement`), up to each partition's last stable offset as of the call: every
+ * record, or with `tail` only the last `tail` offsets of each partition. See java/ReadCommitted.java
+ * for why not kafkajs.
  */
-export async function readCommitted(topic: string): Promise<TopicRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const targets = new Map(
-    (await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, BigInt(entry.high)]),
-  );
-  await admin.disconnect();
-  const records: TopicRecord[] = [];
-  const position = new Map<number, bigint>();
-  const consumer = kafka.consumer({
-    groupId: `tests-read-${randomUUID()}`,
-    readUncommitted: false,
-    maxWaitTimeInMs: 100,
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: ({ batch }) => {
-        for (const message of batch.messages) {
-          records.push({
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? null,
-            headers: headerText(message.headers),
-          });
-        }
-        // lastOffset() counts transaction markers too, so a fully read partition reaches its target.
-        position.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
-        return Promise.resolve();
-      },
+export async function readCommitted(topic: string, { tail }: { tail?: number } = {}): Promise<TopicRecord[]> {
+  const args = ['-cp', `${join(paths.kafkaLib, '*')}`, READER, config.kafka.brokers.join(','), topic];
+  if (tail !== undefined) args.push(String(tail));
+  const { stdout } = await run(java17(), args, { timeout: 150_000, maxBuffer: 1024 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [partition, offset, key, value, headers = ''] = line.split('\t');
+      return {
+        partition: Number(partition),
+        offset,
+        key: decode(key),
+        value: decode(value),
+        headers: Object.fromEntries(
+          headers
+            .split(',')
+            .filter((pair) => pair !== '')
+            .map((pair) => pair.split(':').map((field) => decode(field) ?? '')),
+        ) as Record<string, string>,
+      };
     });
-    const caughtUp = () =>
-      [...targets].every(([partition, target]) => target === 0n || (position.get(partition) ?? 0n) >= target);
-    await waitFor(() => Promise.resolve(caughtUp() ? true : undefined), {
-      description: `a read_committed consumer to reach the end of ${topic}`,
-      timeoutMs: 60_000,
-      intervalMs: 100,
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
 }
 
 export interface MinistatementMessage {
