@@ -51,6 +51,7 @@ export class ProjectorStats {
     this.lastBatchAt = new Date(now);
     const last = published.at(-1);
     if (last) this.lastCommitToProjectedMs = now - new Date(last.transactionDate).getTime();
-    if (published.length > 0) for (const observer of this.publishObservers) observer(published, now, positions);
+    if (published.length > 0)
+      for (const observer of this.publishObservers) observer(published, now, positions);
   }
 }
