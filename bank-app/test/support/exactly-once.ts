@@ -3,6 +3,7 @@
 // versions are 1..n in order, and each card's used_limit equals the sum of its lines (baseline 0).
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { TestApp } from './app';
+import { createCard } from './cards';
 import { readCardRow } from './db';
 import { ministatementOf, waitForProjectorCaughtUp } from './pipeline';
 import { waitFor } from './wait-for';
@@ -19,6 +20,23 @@ interface LineRow extends RowDataPacket {
   debit_card_id: string;
   version: string;
   amount: string;
+}
+
+/**
+ * Waits until this app's projector is consuming: a withdrawal on a scratch card reaches the read model.
+ * Right after start-up the group may still be rebalancing (for instance while it waits for the
+ * session of a projector that an earlier test killed to expire).
+ */
+export async function waitForProjectorConsuming(testApp: TestApp, timeoutMs = 90_000): Promise<void> {
+  const card = await createCard(testApp, '100.00', 'warmup');
+  const { version } = await withdraw(testApp, card, '0.01');
+  await waitFor(
+    async () => {
+      const response = await testApp.api().get('/moneywithdrawals').query({ debitCardId: card });
+      return (response.body as { version: number }[])[0]?.version === version ? true : undefined;
+    },
+    { description: "this app's projector to project a warm-up withdrawal", timeoutMs, intervalMs: 200 },
+  );
 }
 
 export async function withdraw(
