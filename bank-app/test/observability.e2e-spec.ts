@@ -135,9 +135,9 @@ describe('GET /pipeline/trace', () => {
 
     // The ministatement hop names the very record that carries this withdrawal.
     const { partition, offset } = hop('ministatement').detail as { partition: number; offset: string };
-    const record = (await readCommitted('ministatement')).find(
-      (entry) => entry.partition === partition && entry.offset === offset,
-    );
+    const [record] = await readCommitted('ministatement', {
+      where: (entry) => entry.partition === partition && entry.offset === offset,
+    });
     expect(JSON.parse(record?.value ?? 'null')).toMatchObject({ id: receipt.withdrawalId, requestId });
   });
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { host, ports } from '../../stack/src/settings';
+import { REBUILD_CONSUMER_SETTINGS } from '../../bank-app/src/ministatement/rebuild-consumer-settings';
 import { waitUntil, within } from './log';
 
 export const CHANGE_TOPIC = 'debit_card';
@@ -113,7 +114,7 @@ export async function bareConsume(topic: string, ends: Offsets, timeoutMs: numbe
   const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
   let events = 0;
   if (remaining.size === 0) return { events, seconds: 0 };
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
   try {

@@ -70,7 +70,7 @@ export class ReadModelRepository {
         );
       }
       if (withdrawals.length === 0) return { toPublish: [], duplicates: 0 };
-      await manager.query(
+      const inserted = await manager.query<{ affectedRows?: number }>(
         `INSERT IGNORE INTO money_withdrawal
            (id, debit_card_id, version, amount, transaction_date, request_id, source_partition, source_offset,
             source_timestamp)
@@ -87,6 +87,11 @@ export class ReadModelRepository {
           timestamp,
         ]),
       );
+      // The usual case: every line is new, so each was created by its own event. Only when a line
+      // already existed must we look up which event created it.
+      if (inserted.affectedRows === withdrawals.length) {
+        return { toPublish: withdrawals.map(({ withdrawal }) => withdrawal), duplicates: 0 };
+      }
       const creators = await this.creatorsOf(
         manager,
         withdrawals.map(({ withdrawal }) => withdrawal),

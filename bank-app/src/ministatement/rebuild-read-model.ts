@@ -15,6 +15,7 @@ import { DatabaseModule } from '../database/database.module';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { CHANGE_TOPIC } from './partition-transactions';
 import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
+import { REBUILD_CONSUMER_SETTINGS } from './rebuild-consumer-settings';
 
 export interface RebuildSummary {
   events: number;
@@ -76,7 +77,7 @@ class RebuildService {
     const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
     if (remaining.size === 0) return summary;
 
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
     await consumer.connect();
     await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
     let finish: (error?: Error) => void = () => undefined;

@@ -76,8 +76,11 @@ export async function waitUntilQuiet(db: Pool, ledger: Ledger, cards: string[]):
 export async function duplicateChangeEvents(cards: string[]): Promise<number> {
   const keys = new Set(cards.map((card) => JSON.stringify({ id: card })));
   const seen = new Map<string, number>();
-  for (const record of await readCommitted('debit_card')) {
-    if (record.key === null || !keys.has(record.key) || record.value === null) continue;
+  const records = await readCommitted('debit_card', {
+    where: (record) => record.key !== null && keys.has(record.key) && record.value !== null,
+  });
+  for (const record of records) {
+    if (record.value === null) continue;
     const event = JSON.parse(record.value) as { op?: string; after?: { id: string; version: number } };
     if (event.op !== 'u' || !event.after) continue;
     const identity = `${event.after.id}:${event.after.version}`;
@@ -127,9 +130,11 @@ export async function checkInvariants(
 
   verdicts.push(compareIds('read model = ok withdrawals', expected, await readModelIds(db, cards)));
   const cardSet = new Set(cards);
-  const messages = (await readCommitted('ministatement'))
-    .filter((record) => record.key !== null && cardSet.has(record.key))
-    .map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
+  const messages = (
+    await readCommitted('ministatement', {
+      where: (record) => record.key !== null && cardSet.has(record.key),
+    })
+  ).map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
   verdicts.push(compareIds('ministatement (read_committed) = ok withdrawals', expected, messages));
   verdicts.push(compareIds('Druid = ok withdrawals', expected, await druidIds(cards)));
 

@@ -2,9 +2,10 @@
 // read_committed consumer, the projector group's progress, and the Connect REST API.
 import axios from 'axios';
 import { Kafka, logLevel } from 'kafkajs';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
 import { java17 } from '../../../stack/src/java';
 import { paths } from '../../../stack/src/settings';
 import { loadAppConfig } from '../../src/config/app-config';
@@ -28,41 +29,69 @@ export interface TopicRecord {
   headers: Record<string, string>;
 }
 
-const run = promisify(execFile);
 const READER = resolve(__dirname, 'java', 'ReadCommitted.java');
+const READ_TIMEOUT_MS = 150_000;
 
 function decode(field: string): string | null {
   return field === '-' ? null : Buffer.from(field, 'base64').toString('utf8');
 }
 
+function parseRecord(line: string): TopicRecord {
+  const [partition, offset, key, value, headers = ''] = line.split('\t');
+  return {
+    partition: Number(partition),
+    offset,
+    key: decode(key),
+    value: decode(value),
+    headers: Object.fromEntries(
+      headers
+        .split(',')
+        .filter((pair) => pair !== '')
+        .map((pair) => pair.split(':').map((field) => decode(field) ?? '')),
+    ) as Record<string, string>,
+  };
+}
+
+export interface ReadOptions {
+  /** Only the last `tail` offsets of each partition. */
+  tail?: number;
+  /** Keep only the records this accepts (applied while reading: a long topic is never all in memory). */
+  where?: (record: TopicRecord) => boolean;
+}
+
 /**
  * The committed records of a topic, read with the reference Java client as a read_committed consumer
- * (as Druid reads `ministatement`), up to each partition's last stable offset as of the call: every
- * record, or with `tail` only the last `tail` offsets of each partition. See java/ReadCommitted.java
- * for why not kafkajs.
+ * (as Druid reads `ministatement`), up to each partition's last stable offset as of the call. See
+ * java/ReadCommitted.java for why not kafkajs.
  */
-export async function readCommitted(topic: string, { tail }: { tail?: number } = {}): Promise<TopicRecord[]> {
-  const args = ['-cp', `${join(paths.kafkaLib, '*')}`, READER, config.kafka.brokers.join(','), topic];
+export async function readCommitted(
+  topic: string,
+  { tail, where }: ReadOptions = {},
+): Promise<TopicRecord[]> {
+  const args = ['-cp', join(paths.kafkaLib, '*'), READER, config.kafka.brokers.join(','), topic];
   if (tail !== undefined) args.push(String(tail));
-  const { stdout } = await run(java17(), args, { timeout: 150_000, maxBuffer: 1024 * 1024 * 1024 });
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [partition, offset, key, value, headers = ''] = line.split('\t');
-      return {
-        partition: Number(partition),
-        offset,
-        key: decode(key),
-        value: decode(value),
-        headers: Object.fromEntries(
-          headers
-            .split(',')
-            .filter((pair) => pair !== '')
-            .map((pair) => pair.split(':').map((field) => decode(field) ?? '')),
-        ) as Record<string, string>,
-      };
-    });
+  const reader = spawn(java17(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(reader, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  const timer = setTimeout(() => reader.kill('SIGKILL'), READ_TIMEOUT_MS);
+  let stderr = '';
+  reader.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const records: TopicRecord[] = [];
+  try {
+    for await (const line of createInterface({ input: reader.stdout })) {
+      if (line === '') continue;
+      const record = parseRecord(line);
+      if (where === undefined || where(record)) records.push(record);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const [code, signal] = await exited;
+  if (code !== 0) {
+    throw new Error(`reading ${topic} read_committed failed (exit ${code ?? signal}): ${stderr}`);
+  }
+  return records;
 }
 
 export interface MinistatementMessage {
@@ -78,9 +107,11 @@ export interface MinistatementMessage {
 /** The `ministatement` messages of the given cards, in topic order. */
 export async function ministatementOf(cardIds: string[]): Promise<MinistatementMessage[]> {
   const wanted = new Set(cardIds);
-  return (await readCommitted('ministatement'))
-    .filter((record) => record.key !== null && wanted.has(record.key))
-    .map((record) => JSON.parse(record.value ?? 'null') as MinistatementMessage);
+  return (
+    await readCommitted('ministatement', {
+      where: (record) => record.key !== null && wanted.has(record.key),
+    })
+  ).map((record) => JSON.parse(record.value ?? 'null') as MinistatementMessage);
 }
 
 /** True once the projector group has committed everything Debezium has written to debit_card. */
