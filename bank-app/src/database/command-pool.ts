@@ -4,43 +4,31 @@
 // is most of the command's speed (see docs/benchmarks.md). Every value still travels as a `?`
 // placeholder that mysql2 escapes; no statement text is ever built from input.
 //
-// Same user, session set-up, size and queue bound as TypeORM's pool (data-source-options.ts), which
-// serves everything else (reads, the projector, health checks).
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import mysql2 from 'mysql2/promise';
+// Same user, session set-up, connection settings, size and queue bound as TypeORM's pool
+// (data-source-options.ts), which serves everything else (reads, the projector, health checks).
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { AppConfig } from '../config/app-config';
-import { SESSION_SETUP_SQL } from './data-source-options';
+import { CONNECTION_SETTINGS, createSessionPool } from './data-source-options';
 
 @Injectable()
 export class CommandPool implements OnApplicationShutdown {
-  private readonly logger = new Logger(CommandPool.name);
   private readonly pool: Pool;
 
   constructor(config: AppConfig) {
     const db = config.database;
-    this.pool = mysql2.createPool({
+    this.pool = createSessionPool({
       host: db.host,
       port: db.port,
       database: db.name,
       user: db.app.user,
       password: db.app.password,
-      timezone: 'Z',
-      charset: 'utf8mb4',
-      connectTimeout: 2000, // a down database must become a 503 quickly
-      supportBigNumbers: true,
-      bigNumberStrings: true, // DECIMAL and BIGINT as strings: no float on money
+      ...CONNECTION_SETTINGS,
       multipleStatements: true,
       connectionLimit: db.poolSize,
       queueLimit: db.poolQueueLimit, // a full queue fails fast with "Queue limit reached." (503)
       waitForConnections: true,
-    });
-    // The session set-up runs first on each new connection (mysql2 queues commands in order).
-    this.pool.pool.on('connection', (connection) => {
-      connection.query(SESSION_SETUP_SQL, (error: Error | null) => {
-        if (error) this.logger.warn(`session set-up failed: ${error.message}`);
-      });
-    });
+    }).promise();
   }
 
   /**

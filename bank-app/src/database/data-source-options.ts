@@ -15,26 +15,37 @@ import { MIGRATIONS } from './migrations';
  */
 const logger = new Logger('Database');
 
-export const SESSION_SETUP_SQL = "SET time_zone = '+00:00', innodb_lock_wait_timeout = 5";
+const SESSION_SETUP_SQL = "SET time_zone = '+00:00', innodb_lock_wait_timeout = 5";
 
 /**
- * mysql2 as TypeORM's driver, with the session set-up above attached to every pooled connection.
- * (mysql2 has no "init SQL" option; its pool's `connection` event is the hook for that.)
+ * A mysql2 pool with the session set-up above run on every new connection. (mysql2 has no "init SQL"
+ * option; its pool's `connection` event is the hook for that.) TypeORM's driver below and the command
+ * side's pool (command-pool.ts) both create their pools here.
  */
-const mysql2WithUtcSessions = {
-  ...mysql2,
-  createPool(options: PoolOptions): Pool {
-    const pool = mysql2.createPool(options);
-    pool.on('connection', (connection: PoolConnection) => {
-      connection.query(SESSION_SETUP_SQL, (error: Error | null) => {
-        // A failure here means the connection is already broken: mysql2 drops it from the pool and
-        // the query waiting behind it fails with a connection error (a 503).
-        if (error) logger.warn(`session set-up failed: ${error.message}`);
-      });
+export function createSessionPool(options: PoolOptions): Pool {
+  const pool = mysql2.createPool(options);
+  pool.on('connection', (connection: PoolConnection) => {
+    connection.query(SESSION_SETUP_SQL, (error: Error | null) => {
+      // A failure here means the connection is already broken: mysql2 drops it from the pool and
+      // the query waiting behind it fails with a connection error (a 503).
+      if (error) logger.warn(`session set-up failed: ${error.message}`);
     });
-    return pool;
-  },
+  });
+  return pool;
+}
+
+/** The connection settings both pools share. */
+export const CONNECTION_SETTINGS = {
+  timezone: 'Z', // how mysql2 converts JS Dates; the session itself is UTC (above)
+  charset: 'utf8mb4',
+  connectTimeout: 2000, // a down database must become a 503 quickly, not a hanging request
+  // DECIMAL and BIGINT come back as strings (mysql2's default, kept on purpose): no float on money.
+  supportBigNumbers: true,
+  bigNumberStrings: true,
 };
+
+/** mysql2 as TypeORM's driver, its pools created by createSessionPool. */
+const mysql2WithUtcSessions = { ...mysql2, createPool: createSessionPool };
 
 function baseOptions(config: AppConfig, credentials: DatabaseCredentials) {
   const db = config.database;
@@ -46,12 +57,7 @@ function baseOptions(config: AppConfig, credentials: DatabaseCredentials) {
     database: db.name,
     username: credentials.user,
     password: credentials.password,
-    timezone: 'Z', // how mysql2 converts JS Dates; the session itself is UTC (above)
-    charset: 'utf8mb4',
-    connectTimeout: 2000, // a down database must become a 503 quickly, not a hanging request
-    // DECIMAL and BIGINT come back as strings (mysql2's default, kept on purpose): no float on money.
-    supportBigNumbers: true,
-    bigNumberStrings: true,
+    ...CONNECTION_SETTINGS,
     synchronize: false, // the schema belongs to the migrations
     migrationsRun: false, // and the app's user may not run DDL anyway
     logging: false, // failed queries surface as errors; the problem-details filter logs the 500s

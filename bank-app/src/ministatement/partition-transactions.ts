@@ -11,7 +11,14 @@
 // retry. So this process also remembers how far its own commits reached in each partition, and a
 // writer starts from the larger of the two; every rebalance drops every writer, so the next batch
 // opens a fresh one (fencing, waiting, re-reading).
-import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Admin,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 
 export const CHANGE_TOPIC = 'debit_card';
 export const MINISTATEMENT_TOPIC = 'ministatement';
@@ -35,15 +42,22 @@ export interface RecordPosition {
 // known and its offset can be told from the produce response (trace and lag use it).
 const keyPartitioner = Partitioners.DefaultPartitioner();
 
+/** What the partitioner reads of a topic's metadata: for a keyed message, only the partition count. */
+const metadataByCount = new Map<number, PartitionMetadata[]>();
+
 /** The partition Kafka's default partitioner picks for `key` in a topic of `partitionCount` partitions. */
 export function partitionForKey(topic: string, key: string, partitionCount: number): number {
-  const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [],
-    isr: [],
-  }));
+  let partitionMetadata = metadataByCount.get(partitionCount);
+  if (partitionMetadata === undefined) {
+    partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [],
+      isr: [],
+    }));
+    metadataByCount.set(partitionCount, partitionMetadata);
+  }
   return keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
 }
 

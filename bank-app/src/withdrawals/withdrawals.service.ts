@@ -40,6 +40,9 @@ const WITHDRAW_SQL = `
      AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit;
   SELECT ROW_COUNT() AS applied, initial_limit, used_limit, version FROM debit_card WHERE id = ?`;
 
+/** The same, as a transaction of its own (the path without an Idempotency-Key: one round trip). */
+const WITHDRAW_IN_OWN_TRANSACTION_SQL = `START TRANSACTION; ${WITHDRAW_SQL}; COMMIT`;
+
 interface CardAfterUpdate extends RowDataPacket {
   applied: number | string;
   initial_limit: string;
@@ -105,7 +108,7 @@ export class WithdrawalsService {
 
     // Results come back one per statement; the card is in the SELECT's.
     const [results] = ownTransaction
-      ? await connection.query(`START TRANSACTION; ${WITHDRAW_SQL}; COMMIT`, values)
+      ? await connection.query(WITHDRAW_IN_OWN_TRANSACTION_SQL, values)
       : await connection.query(WITHDRAW_SQL, values);
     const statements = results as unknown[];
     const [card] = statements[ownTransaction ? 2 : 1] as CardAfterUpdate[];
