@@ -30,11 +30,19 @@ interface SupervisorStatus {
   payload: { state: string; detailedState: string; recentErrors?: unknown[] };
 }
 
-/** Create-or-update (Druid replaces a supervisor with the same id), then wait for RUNNING. */
+/**
+ * Create-or-update (Druid replaces a supervisor with the same id), then wait for RUNNING. An unchanged
+ * spec leaves the running supervisor alone (skipRestartIfUnmodified): otherwise every `register` would
+ * make the reading task stop early and publish, and a Druid restart during that publish stalls
+ * ingestion for minutes.
+ */
 export async function registerSupervisor(overlordUrl: string, spec: SupervisorSpec): Promise<string> {
   const id = spec.spec.dataSchema.dataSource;
   try {
-    await axios.post(`${overlordUrl}/druid/indexer/v1/supervisor`, spec, { timeout: 30_000 });
+    await axios.post(`${overlordUrl}/druid/indexer/v1/supervisor`, spec, {
+      params: { skipRestartIfUnmodified: true },
+      timeout: 30_000,
+    });
   } catch (error) {
     const axiosError = error as AxiosError;
     const detail = axiosError.response
