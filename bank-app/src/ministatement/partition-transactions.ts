@@ -61,31 +61,6 @@ export function partitionForKey(topic: string, key: string, partitionCount: numb
   return keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
 }
 
-/** The group's committed offset for one partition of `debit_card` (0 when none). */
-async function committedOffset(admin: Admin, groupId: string, partition: number): Promise<bigint> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [CHANGE_TOPIC] });
-  const committed = offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-  return BigInt(committed === '-1' ? '0' : committed);
-}
-
-/**
- * The committed offset once the group coordinator has applied the transaction that fencing just waited
- * for. Kafka's answer to this race is OffsetFetch with require_stable (KIP-447), which kafkajs does not
- * send; so the offset is read until two reads a moment apart agree (a writer opens only on a rebalance
- * or after a failure, so the wait is rare). Measured need: a chaos run saw one batch republished when
- * the first read came back stale.
- */
-async function stableCommittedOffset(admin: Admin, groupId: string, partition: number): Promise<bigint> {
-  let previous = await committedOffset(admin, groupId, partition);
-  for (let read = 0; read < 10; read += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const current = await committedOffset(admin, groupId, partition);
-    if (current === previous) return current;
-    previous = current;
-  }
-  return previous;
-}
-
 class PartitionWriter {
   private constructor(
     readonly partition: number,
@@ -118,13 +93,20 @@ class PartitionWriter {
     });
     await producer.connect(); // InitProducerId: bumps the epoch, fencing any other holder of this id
     try {
-      const [committed, metadata] = await Promise.all([
-        stableCommittedOffset(admin, groupId, partition),
+      const [[offsets], metadata] = await Promise.all([
+        admin.fetchOffsets({ groupId, topics: [CHANGE_TOPIC] }),
         admin.fetchTopicMetadata({ topics: [MINISTATEMENT_TOPIC] }),
       ]);
+      const committed = offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
       const ministatementPartitions = metadata.topics[0]?.partitions.length ?? 0;
       if (ministatementPartitions === 0) throw new Error(`topic ${MINISTATEMENT_TOPIC} has no partitions`);
-      return new PartitionWriter(partition, producer, committed, reached, ministatementPartitions);
+      return new PartitionWriter(
+        partition,
+        producer,
+        BigInt(committed === '-1' ? '0' : committed),
+        reached,
+        ministatementPartitions,
+      );
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;
