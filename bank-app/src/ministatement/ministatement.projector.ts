@@ -78,7 +78,12 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
     try {
       this.admin = this.kafka.admin();
       await this.admin.connect();
-      this.transactions = new PartitionTransactions(this.kafka, this.admin, groupId);
+      this.transactions = new PartitionTransactions(
+        this.kafka,
+        this.admin,
+        this.config.kafka.brokers,
+        groupId,
+      );
       this.consumer = this.kafka.consumer({
         groupId,
         sessionTimeout: this.config.projector.sessionTimeoutMs,
@@ -91,7 +96,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
         this.logger.log(`joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`);
-        void transactions.closeAll(); // fresh writers: the start offsets may predate our last commits
+        void transactions.closeAll(); // fresh writers: another owner may have committed meanwhile
       });
       // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
       consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -1,16 +1,15 @@
 // One transactional producer per partition of `debit_card`, with transactionalId `<group>.<partition>`.
 // Whoever owns a partition initialises that producer, which fences every older owner: a projector that
 // was paused (SIGSTOP) past its session timeout and wakes up cannot commit any more. Initialising also
-// waits until the previous transaction of that id is complete; then the owner re-reads the partition's
+// waits until the previous transaction of that id is complete; then the owner reads the partition's
 // committed offset, because the old owner may have committed after our consumer fetched its start
 // offset. Events below that offset are already published and must not be published again.
 //
-// The group's committed offset can lag behind a transaction that has just completed: the group
-// coordinator applies transactional offsets when the commit marker reaches it, and after a broker
-// restart it reloads them. A batch can then be delivered again (after a rebalance), or re-read by a
-// retry. So this process also remembers how far its own commits reached in each partition, and a
-// writer starts from the larger of the two; every rebalance drops every writer, so the next batch
-// opens a fresh one (fencing, waiting, re-reading).
+// That read must be *stable*: the group coordinator applies a transaction's offsets a moment after the
+// transaction completes, and a plain OffsetFetch can still return the previous offset (stable-offsets.ts
+// measures it and asks with `require_stable` instead). Every rebalance drops every writer, so the first
+// batch after it opens a fresh one: fencing, waiting and reading again.
+import { fetchStableOffsets } from './stable-offsets';
 import {
   Partitioners,
   type Admin,
@@ -65,25 +64,17 @@ class PartitionWriter {
   private constructor(
     readonly partition: number,
     private readonly producer: Producer,
-    /** The group's committed offset when this writer was opened (after fencing). */
-    private readonly groupOffset: bigint,
-    /** Shared by this process's writers: how far our own commits reached, per partition. */
-    private readonly reached: Map<number, bigint>,
     private readonly ministatementPartitions: number,
+    /** Events below this offset are published; it moves with each of this writer's commits. */
+    public committedOffset: bigint,
   ) {}
-
-  /** Events below this offset are published: by an earlier owner, or by this process. */
-  get committedOffset(): bigint {
-    const ours = this.reached.get(this.partition) ?? 0n;
-    return ours > this.groupOffset ? ours : this.groupOffset;
-  }
 
   static async open(
     kafka: Kafka,
     admin: Admin,
+    brokers: string[],
     groupId: string,
     partition: number,
-    reached: Map<number, bigint>,
   ): Promise<PartitionWriter> {
     const producer = kafka.producer({
       transactionalId: `${groupId}.${partition}`,
@@ -93,19 +84,20 @@ class PartitionWriter {
     });
     await producer.connect(); // InitProducerId: bumps the epoch, fencing any other holder of this id
     try {
-      const [[offsets], metadata] = await Promise.all([
-        admin.fetchOffsets({ groupId, topics: [CHANGE_TOPIC] }),
+      const [offsets, metadata] = await Promise.all([
+        fetchStableOffsets({ brokers, clientId: `${groupId}.${partition}` }, groupId, CHANGE_TOPIC, [
+          partition,
+        ]),
         admin.fetchTopicMetadata({ topics: [MINISTATEMENT_TOPIC] }),
       ]);
-      const committed = offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+      const committed = offsets.get(partition) ?? -1n;
       const ministatementPartitions = metadata.topics[0]?.partitions.length ?? 0;
       if (ministatementPartitions === 0) throw new Error(`topic ${MINISTATEMENT_TOPIC} has no partitions`);
       return new PartitionWriter(
         partition,
         producer,
-        BigInt(committed === '-1' ? '0' : committed),
-        reached,
         ministatementPartitions,
+        committed < 0n ? 0n : committed,
       );
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
@@ -145,8 +137,7 @@ class PartitionWriter {
         ],
       });
       await transaction.commit();
-      const next = BigInt(output.nextOffset);
-      if (next > (this.reached.get(this.partition) ?? 0n)) this.reached.set(this.partition, next);
+      this.committedOffset = BigInt(output.nextOffset);
       return positions;
     } catch (error) {
       await transaction.abort().catch(() => undefined);
@@ -162,19 +153,18 @@ class PartitionWriter {
 /** The writers of the partitions this instance currently owns. */
 export class PartitionTransactions {
   private readonly writers = new Map<number, Promise<PartitionWriter>>();
-  /** How far this process's own commits reached, per partition (outlives the writers). */
-  private readonly reached = new Map<number, bigint>();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
+    private readonly brokers: string[],
     private readonly groupId: string,
   ) {}
 
   writer(partition: number): Promise<PartitionWriter> {
     let writer = this.writers.get(partition);
     if (!writer) {
-      writer = PartitionWriter.open(this.kafka, this.admin, this.groupId, partition, this.reached);
+      writer = PartitionWriter.open(this.kafka, this.admin, this.brokers, this.groupId, partition);
       this.writers.set(partition, writer);
       const opening = writer;
       opening.catch(() => {
@@ -195,7 +185,8 @@ export class PartitionTransactions {
   }
 
   /**
-   * Drops every writer (see the header comment); called on each rebalance. The map is cleared at once,
+   * Drops every writer; called on each rebalance (a partition we keep may have had another owner
+   * meanwhile). The map is cleared at once,
    * so any batch from now on opens a fresh writer; the old producers are closed in the background.
    */
   closeAll(): Promise<void> {
