@@ -1,5 +1,6 @@
 // The bench's own bank-app processes: the built dist/main.js (as `npm start` runs it), on a spare port,
-// with the launcher's environment. The bench stops exactly the processes it started here.
+// with the launcher's environment; and the HTTP floor server (http-floor-server.cjs) the same way.
+// The bench stops exactly the processes it started here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,15 +25,16 @@ const running = new Set<BenchApp>();
 
 export async function startApp(
   name: string,
-  options: { projector: boolean; profile?: boolean },
+  options: { projector: boolean; profile?: boolean; entry?: string; port?: number },
 ): Promise<BenchApp> {
   fs.mkdirSync(benchOutputDir, { recursive: true });
-  const port = benchConfig.appPort;
+  const port = options.port ?? benchConfig.appPort;
+  const entry = options.entry ?? path.join(appDir, 'dist', 'main.js');
   const logFile = path.join(benchOutputDir, `${name}.log`);
   const profileFile = options.profile ? path.join(benchOutputDir, `${name}.cpuprofile`) : undefined;
   const out = fs.openSync(logFile, 'w');
   const nodeArgs = profileFile ? ['--require', path.join(__dirname, 'cpu-profile.cjs')] : [];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(appDir, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: appDir,
     env: {
       ...appEnvironment(),

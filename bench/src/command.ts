@@ -1,10 +1,13 @@
 // Command side: POST /moneywithdrawals against the database's own rate for the same conditional UPDATE
 // (sysbench), at concurrency 8 and 32 over the bench cards, then on one hot card, then latency at a
-// steady half of the measured maximum. The two sides alternate within each repetition, and before every
+// steady half of the measured maximum. At 8 and 32 a third side runs: the HTTP floor
+// (http-floor-server.cjs), the same UPDATE behind the bare minimum of HTTP, to tell what the database
+// allows from what an HTTP service on this machine can reach at all. The two sides alternate within each repetition, and before every
 // measured run the bench waits until Debezium has shipped the previous run's change events, so neither
 // side pays for the other's CDC work.
 import type { Pool } from 'mysql2/promise';
-import { toggleProfiler, type BenchApp } from './app-process';
+import path from 'node:path';
+import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
 import { counterDelta, serverCounters, type Counters } from './db';
@@ -71,6 +74,8 @@ interface ThroughputRuns {
   db: Measured<SysbenchResult>[];
   /** sysbench at the app's pool size (the most the app itself ever has in the database at once). */
   dbAtPoolSize: Measured<SysbenchResult>[];
+  /** The HTTP floor server under the same load (when one was given). */
+  floor: Measured<LoadResult>[];
 }
 
 async function throughputPair(
@@ -79,10 +84,10 @@ async function throughputPair(
   label: string,
   connections: number,
   load: WithdrawalLoad,
-  hotCard?: string,
-  profile = false,
+  options: { hotCard?: string; profile?: boolean; floor?: BenchApp } = {},
 ): Promise<ThroughputRuns> {
-  const runs: ThroughputRuns = { app: [], db: [], dbAtPoolSize: [] };
+  const { hotCard, profile = false, floor } = options;
+  const runs: ThroughputRuns = { app: [], db: [], dbAtPoolSize: [], floor: [] };
   for (let repetition = 1; repetition <= benchConfig.repetitions; repetition += 1) {
     const ceiling = await sysbenchRun(db, {
       threads: connections,
@@ -110,9 +115,19 @@ async function throughputPair(
     if (profiling) await toggleProfiler(app, true);
     say(label, describeApp(`#${repetition} bank-app`, measuredApp));
     runs.app.push(measuredApp);
+    if (floor) {
+      const floorLoad = { ...load, baseUrl: floor.url };
+      const measuredFloor = await appRun(db, () =>
+        maxRateLoad(floorLoad, connections, benchConfig.runSeconds),
+      );
+      say(label, describeApp(`#${repetition} HTTP floor`, measuredFloor));
+      runs.floor.push(measuredFloor);
+    }
   }
   return runs;
 }
+
+const floorRate = (runs: ThroughputRuns) => medianOf(runs.floor, (run) => run.result.perSecond);
 
 function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, goal?: string): Figure[] {
   const appRate = medianOf(runs.app, (run) => run.result.perSecond);
@@ -131,8 +146,24 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
         perRepetition: runs.app.map((run) => run.result.perSecond),
         ceilingPerRepetition: runs.db.map((run) => run.result.perSecond),
         statusCodes: runs.app.map((run) => run.result.statusCodes),
+        ...(runs.floor.length > 0 ? { ratioToHttpFloor: round(appRate / floorRate(runs), 3) } : {}),
       },
     }),
+    ...(runs.floor.length > 0
+      ? [
+          figure(`${prefix}_http_floor`, floorRate(runs), 'req/s', {
+            ceiling: dbRate,
+            detail: {
+              note:
+                'http-floor-server.cjs under the same load: node:http, one autocommit UPDATE, no validation ' +
+                'or idempotency; what any HTTP service on this machine can reach (ratio: to sysbench)',
+              perRepetition: runs.floor.map((run) => run.result.perSecond),
+              p99: runs.floor.map((run) => run.result.latency.p99),
+              statementsPerWithdrawal: runs.floor.map((run) => run.statementsPer),
+            },
+          }),
+        ]
+      : []),
     figure(
       `${prefix}_p50_ms`,
       latency((run) => run.result.latency.p50),
@@ -186,16 +217,16 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
 
   const figures: Figure[] = [];
   let c32Rate = 0;
+  const floor = await startApp('http-floor', {
+    projector: false,
+    entry: path.join(__dirname, 'http-floor-server.cjs'),
+    port: benchConfig.appPort + 1,
+  });
   for (const connections of benchConfig.concurrencies) {
-    const runs = await throughputPair(
-      db,
-      app,
-      `c${connections}`,
-      connections,
-      load,
-      undefined,
-      benchConfig.profile && connections === 32,
-    );
+    const runs = await throughputPair(db, app, `c${connections}`, connections, load, {
+      profile: benchConfig.profile && connections === 32,
+      floor, // stopped below, or by main's stopAllApps if a run fails
+    });
     figures.push(
       ...throughputFigures(
         `command_c${connections}`,
@@ -206,6 +237,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     );
     if (connections === 32) c32Rate = medianOf(runs.app, (run) => run.result.perSecond);
   }
+  await stopApp(floor);
 
   // Half load: open-loop at half of the measured maximum, against sysbench's own open loop at that rate.
   const rate = Math.max(1, Math.round(c32Rate / 2));
@@ -252,7 +284,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     'hot card',
     benchConfig.hotConcurrency,
     { baseUrl: app.url, cards: [benchConfig.hotCard] },
-    benchConfig.hotCard,
+    { hotCard: benchConfig.hotCard },
   );
   figures.push(...throughputFigures('hot_card', 'hot_card_throughput', hot, '>= 0.5 x ceiling (as c32)'));
   figures.push(
