@@ -198,7 +198,7 @@ describe('docker-compose.yml', () => {
     expect(connectStages[0].from).toBe(
       `quay.io/debezium/connect:${pomProperty('kafka', 'debezium.version')}`,
     );
-    expect(connectStages[0].from).toMatch(/^quay\.io\/debezium\/connect:3\.2\.\d+\.Final$/);
+    expect(connectStages[0].from).toMatch(/^quay\.io\/debezium\/connect:3\.4\.\d+\.Final$/);
     for (const name of Object.keys(services).filter((service) => service.startsWith('druid-'))) {
       expect(services[name].image).toBe(`apache/druid:${pomProperty('druid', 'druid.version')}`);
     }
