@@ -25,7 +25,13 @@ const running = new Set<BenchApp>();
 
 export async function startApp(
   name: string,
-  options: { projector: boolean; profile?: boolean; entry?: string; port?: number },
+  options: {
+    projector: boolean;
+    profile?: boolean;
+    entry?: string;
+    port?: number;
+    env?: Record<string, string>;
+  },
 ): Promise<BenchApp> {
   fs.mkdirSync(benchOutputDir, { recursive: true });
   const port = options.port ?? benchConfig.appPort;
@@ -41,6 +47,7 @@ export async function startApp(
       APP_PORT: String(port),
       PROJECTOR_ENABLED: String(options.projector),
       DB_POOL_SIZE: String(benchConfig.dbPoolSize),
+      ...options.env,
       ...(profileFile ? { BENCH_PROFILE_FILE: profileFile } : {}),
     },
     stdio: profileFile ? ['ignore', out, out, 'ipc'] : ['ignore', out, out],

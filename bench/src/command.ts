@@ -7,6 +7,7 @@
 // side pays for the other's CDC work.
 import type { Pool } from 'mysql2/promise';
 import path from 'node:path';
+import { database } from '../../stack/src/settings';
 import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
@@ -221,6 +222,8 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     projector: false,
     entry: path.join(__dirname, 'http-floor-server.cjs'),
     port: benchConfig.appPort + 1,
+    // bank-app knows these from its own defaults; the floor server is told them.
+    env: { DB_NAME: database.name, DB_USER: database.app.user, DB_PASSWORD: database.app.password },
   });
   for (const connections of benchConfig.concurrencies) {
     const runs = await throughputPair(db, app, `c${connections}`, connections, load, {
