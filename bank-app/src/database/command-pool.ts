@@ -1,6 +1,6 @@
 // The command side's own connection pool: plain mysql2 (promise API), with multiple statements per
 // round trip. A withdrawal is a short conversation with the database (lock, begin, look up the key,
-// update, read back, store the response, commit, unlock); sending it in 1-3 round trips instead of 8
+// update, read back, store the response, commit, unlock); sending it in 1 or 2 round trips instead of 8
 // is most of the command's speed (see docs/benchmarks.md). Every value still travels as a `?`
 // placeholder that mysql2 escapes; no statement text is ever built from input.
 //

@@ -36,6 +36,38 @@ export function logRecord(
   return record;
 }
 
+/**
+ * stdout lines of one event-loop turn, written with one call. Node writes to a file or pipe
+ * synchronously, and one write per line (a line per request) cost about a tenth of the command
+ * path's throughput (bench). What is pending is flushed when the process exits; errors go to stderr
+ * at once.
+ */
+class TurnBuffer {
+  private pending: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    process.once('exit', () => this.flush());
+  }
+
+  write(line: string): void {
+    this.pending.push(line);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.stream.write(chunk);
+  }
+}
+
+let stdoutBuffer: TurnBuffer | undefined;
+
 /** Nest's LoggerService writing JSON lines; levels below the enabled ones are dropped. */
 export class JsonLogger implements LoggerService {
   private levels: Set<LogLevel>;
@@ -78,7 +110,12 @@ export class JsonLogger implements LoggerService {
   private write(level: LogLevel, message: unknown, context: string | undefined, extra: LogFields = {}): void {
     if (!this.levels.has(level)) return;
     const line = `${JSON.stringify({ ...logRecord(level, message, context, new Date()), ...extra })}\n`;
-    (level === 'error' || level === 'fatal' ? process.stderr : process.stdout).write(line);
+    if (level === 'error' || level === 'fatal') {
+      process.stderr.write(line);
+      return;
+    }
+    stdoutBuffer ??= new TurnBuffer(process.stdout);
+    stdoutBuffer.write(line);
   }
 }
 

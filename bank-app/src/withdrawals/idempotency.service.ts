@@ -11,7 +11,12 @@
 //     both the withdrawal and its record commit, or neither does: a retry can never withdraw twice,
 //     and a record always describes what really happened.
 //  3. The lock is released right after the commit, so the next retry sees the record.
-// Round trips: (lock, begin, look up), (the withdrawal), (store, commit, unlock). On any failure the
+// Two round trips: (lock, begin, look up, the guarded work), then (store, commit, unlock). The work is
+// sent before the look-up's answer is known, so every change it makes is guarded in SQL (KEY_GUARD_SQL):
+// it applies only if this connection got the key's lock and the key has no live record; otherwise
+// nothing changed and the transaction is rolled back. The guard is a session variable set by a plain
+// (consistent, non-locking) read: a subquery inside the UPDATE would take gap locks on
+// idempotency_key that make concurrent requests with other keys wait, or deadlock. On any failure the
 // connection is destroyed (CommandPool), which rolls back and releases the lock on the server.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -50,20 +55,42 @@ interface StoredResponseRow extends RowDataPacket {
   live: number | string;
 }
 
-/** Round trip 1. */
+/**
+ * Round trip 1, followed by the guarded work's statements. Sets the guard: 1 only if GET_LOCK
+ * succeeded and the key has no live record.
+ */
 const LOCK_BEGIN_LOOKUP_SQL = `
   SELECT GET_LOCK(?, 0) AS acquired;
   START TRANSACTION;
   SELECT request_fingerprint, response_status, response_body, expires_at > CURRENT_TIMESTAMP(6) AS live
-    FROM idempotency_key WHERE client_key = ?`;
+    FROM idempotency_key WHERE client_key = ?;
+  SET @idempotent_work_may_run = IS_USED_LOCK(?) = CONNECTION_ID()
+    AND NOT EXISTS (SELECT 1 FROM idempotency_key WHERE client_key = ? AND expires_at > CURRENT_TIMESTAMP(6));`;
 
-/** Round trip 3. */
+/** Results of LOCK_BEGIN_LOOKUP_SQL before the work's own: lock, transaction, look-up, guard. */
+const LOOKUP_RESULTS = 4;
+
+/** The condition every change of the guarded work must add to its WHERE (see the header comment). */
+export const KEY_GUARD_SQL = '@idempotent_work_may_run = 1';
+
+/** Round trip 2 (an expired record, never replayed, is deleted first: the key is free again). */
+const DELETE_EXPIRED_SQL = 'DELETE FROM idempotency_key WHERE client_key = ?;';
 const STORE_COMMIT_UNLOCK_SQL = `
   INSERT INTO idempotency_key
     (client_key, request_fingerprint, response_status, response_body, request_id, expires_at)
   VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ${IDEMPOTENCY_TTL_HOURS} HOUR);
   COMMIT;
   DO RELEASE_LOCK(?)`;
+
+/**
+ * The work sent with the key look-up: statements whose every change has KEY_GUARD_SQL in its WHERE,
+ * and how to read their results (the 202 body, or a thrown DomainError).
+ */
+export interface GuardedWork {
+  sql: string;
+  values: unknown[];
+  result(statementResults: unknown[]): unknown;
+}
 
 /** A fingerprint of the meaningful parts of a request, independent of JSON formatting. */
 export function fingerprintOf(...parts: string[]): string {
@@ -80,17 +107,14 @@ export class IdempotencyService {
   constructor(private readonly pool: CommandPool) {}
 
   /**
-   * Runs `action` at most once per key (see the header comment). `action` gets the connection whose
-   * transaction is open; its result becomes the 202 body, and a replayable DomainError it throws is
-   * stored and answered like any response. Any other error rolls everything back and propagates.
+   * Runs `work` at most once per key (see the header comment). Its result becomes the 202 body, and
+   * a replayable DomainError it throws is stored and answered like any response. Any other error
+   * rolls everything back and propagates.
    */
-  async execute(
-    request: IdempotentRequest,
-    action: (connection: PoolConnection) => Promise<unknown>,
-  ): Promise<IdempotentResponse> {
+  async execute(request: IdempotentRequest, work: GuardedWork): Promise<IdempotentResponse> {
     // A refusal (409, 422) comes back as a value, so the clean connection returns to the pool.
     const outcome = await this.pool.withConnection((connection) =>
-      this.respondOnce(connection, request, action),
+      this.respondOnce(connection, request, work),
     );
     if (outcome instanceof DomainError) throw outcome;
     return outcome;
@@ -99,11 +123,18 @@ export class IdempotencyService {
   private async respondOnce(
     connection: PoolConnection,
     request: IdempotentRequest,
-    action: (connection: PoolConnection) => Promise<unknown>,
+    work: GuardedWork,
   ): Promise<IdempotentResponse | DomainError> {
     const lockName = lockNameFor(request.key);
-    const [results] = await connection.query(LOCK_BEGIN_LOOKUP_SQL, [lockName, request.key]);
-    const [[lock], , [stored]] = results as [{ acquired: number | null }[], unknown, StoredResponseRow[]];
+    const [results] = await connection.query(LOCK_BEGIN_LOOKUP_SQL + work.sql, [
+      lockName,
+      request.key,
+      lockName,
+      request.key,
+      ...work.values,
+    ]);
+    const statements = results as unknown[];
+    const [[lock], , [stored]] = statements as [{ acquired: number | null }[], unknown, StoredResponseRow[]];
     if (lock?.acquired !== 1) {
       await connection.query('ROLLBACK');
       if (lock?.acquired === 0) {
@@ -129,14 +160,10 @@ export class IdempotencyService {
         replayed: true,
       };
     }
-    if (stored !== undefined) {
-      // Expired but not yet cleaned up: it must never be replayed, and the key is free again.
-      await connection.query('DELETE FROM idempotency_key WHERE client_key = ?', [request.key]);
-    }
-
+    const expired = stored !== undefined;
     let response: IdempotentResponse;
     try {
-      response = { status: 202, body: await action(connection), replayed: false };
+      response = { status: 202, body: work.result(statements.slice(LOOKUP_RESULTS)), replayed: false };
     } catch (error) {
       if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) throw error;
       const problem = domainProblem(error);
@@ -145,7 +172,8 @@ export class IdempotencyService {
 
     // If this fails (the connection lost before COMMIT answered), the error propagates as a 503 and
     // the client retries with its key: it gets the stored response, or the withdrawal runs then.
-    await connection.query(STORE_COMMIT_UNLOCK_SQL, [
+    await connection.query((expired ? DELETE_EXPIRED_SQL : '') + STORE_COMMIT_UNLOCK_SQL, [
+      ...(expired ? [request.key] : []),
       request.key,
       request.fingerprint,
       response.status,

@@ -3,11 +3,11 @@
 // Debezium picks the UPDATE up from the binlog and the projector turns it into a statement line.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
 import { CommandPool } from '../database/command-pool';
-import { fingerprintOf, IdempotencyService, IdempotentResponse } from './idempotency.service';
+import { fingerprintOf, IdempotencyService, IdempotentResponse, KEY_GUARD_SQL } from './idempotency.service';
 import { WithdrawalCommand } from './withdrawal.request';
 
 /** The 202 body. */
@@ -27,9 +27,10 @@ export interface WithdrawalReceipt {
  * `DECIMAL + 'string'` in DOUBLE; the cast keeps it exact DECIMAL. last_* columns travel with the
  * change event to the projector. ROW_COUNT() is the UPDATE's: 1 applied, 0 refused; no row at all
  * means no such card. Run inside a transaction, the read-back sees exactly the state the UPDATE made
- * (it holds the row lock).
+ * (it holds the row lock). `guard` is an extra condition (the idempotency key's, when there is one).
  */
-const WITHDRAW_SQL = `
+function withdrawSql(guard: string): string {
+  return `
   UPDATE debit_card
      SET used_limit = used_limit + CAST(? AS DECIMAL(18,2)),
          version = version + 1,
@@ -37,17 +38,61 @@ const WITHDRAW_SQL = `
          last_request_id = ?,
          last_withdrawn_at = CURRENT_TIMESTAMP(6)
    WHERE id = ?
-     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit;
+     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit${guard};
   SELECT ROW_COUNT() AS applied, initial_limit, used_limit, version FROM debit_card WHERE id = ?`;
+}
 
-/** The same, as a transaction of its own (the path without an Idempotency-Key: one round trip). */
-const WITHDRAW_IN_OWN_TRANSACTION_SQL = `START TRANSACTION; ${WITHDRAW_SQL}; COMMIT`;
+/** Without a key: a transaction of its own, in one round trip. */
+const WITHDRAW_IN_OWN_TRANSACTION_SQL = `START TRANSACTION; ${withdrawSql('')}; COMMIT`;
+/** With a key: sent along with the key's look-up, guarded by it (IdempotencyService). */
+const WITHDRAW_GUARDED_SQL = withdrawSql(` AND ${KEY_GUARD_SQL}`);
 
 interface CardAfterUpdate extends RowDataPacket {
   applied: number | string;
   initial_limit: string;
   used_limit: string;
   version: string;
+}
+
+/** One withdrawal's statement values and what its receipt needs to know. */
+class PreparedWithdrawal {
+  readonly withdrawalId = randomUUID();
+  readonly amount: string;
+  readonly values: unknown[];
+
+  constructor(
+    readonly command: WithdrawalCommand,
+    requestId: string,
+  ) {
+    const { debitCardId } = command;
+    this.amount = formatCents(command.amountCents);
+    this.values = [this.amount, this.withdrawalId, requestId, debitCardId, this.amount, debitCardId];
+  }
+
+  /**
+   * The receipt, from the results of [UPDATE, SELECT]. Throws CARD_NOT_FOUND or
+   * WITHDRAWAL_INSUFFICIENT_FUNDS when nothing changed: the read-back came from the same
+   * transaction, so there is no race in telling the two apart.
+   */
+  receipt([, selected]: unknown[]): WithdrawalReceipt {
+    const { debitCardId } = this.command;
+    const [card] = selected as CardAfterUpdate[];
+    if (card === undefined)
+      throw new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`);
+    if (Number(card.applied) !== 1) {
+      throw new DomainError(
+        'WITHDRAWAL_INSUFFICIENT_FUNDS',
+        `Debit card ${debitCardId} does not have ${this.amount} available.`,
+      );
+    }
+    return {
+      withdrawalId: this.withdrawalId,
+      debitCardId,
+      amount: this.amount,
+      availableBalance: formatCents(decimalToCents(card.initial_limit) - decimalToCents(card.used_limit)),
+      version: Number(card.version),
+    };
+  }
 }
 
 @Injectable()
@@ -60,24 +105,27 @@ export class WithdrawalsService {
   /**
    * Without a key: runs the withdrawal in one round trip; business errors are thrown (404/422 via
    * the filter). With a key: runs it at most once per key and returns the first response or its
-   * replay (three round trips, see IdempotencyService).
+   * replay (two round trips, see IdempotencyService).
    */
   async withdraw(
     command: WithdrawalCommand,
     requestId: string,
     idempotencyKey?: string,
   ): Promise<IdempotentResponse> {
+    const withdrawal = new PreparedWithdrawal(command, requestId);
     if (idempotencyKey === undefined) {
       // A refusal (404, 422) is an answer, not a failure: the connection is clean (committed) and
       // goes back to the pool; only then is the refusal thrown.
-      const outcome = await this.pool.withConnection((connection) =>
-        this.applyWithdrawal(connection, command, requestId, { ownTransaction: true }).catch(
-          (error: unknown) => {
-            if (error instanceof DomainError) return error;
-            throw error;
-          },
-        ),
-      );
+      const outcome = await this.pool.withConnection(async (connection) => {
+        const [results] = await connection.query(WITHDRAW_IN_OWN_TRANSACTION_SQL, withdrawal.values);
+        // Results come back one per statement: START TRANSACTION, UPDATE, SELECT, COMMIT.
+        try {
+          return withdrawal.receipt((results as unknown[]).slice(1, 3));
+        } catch (error) {
+          if (error instanceof DomainError) return error;
+          throw error;
+        }
+      });
       if (outcome instanceof DomainError) throw outcome;
       return { status: 202, body: outcome, replayed: false };
     }
@@ -86,49 +134,13 @@ export class WithdrawalsService {
       command.debitCardId,
       command.amountCents.toString(),
     );
-    return this.idempotency.execute({ key: idempotencyKey, fingerprint, requestId }, (connection) =>
-      this.applyWithdrawal(connection, command, requestId, { ownTransaction: false }),
+    return this.idempotency.execute(
+      { key: idempotencyKey, fingerprint, requestId },
+      {
+        sql: WITHDRAW_GUARDED_SQL,
+        values: withdrawal.values,
+        result: (statements) => withdrawal.receipt(statements),
+      },
     );
-  }
-
-  /**
-   * The write. With ownTransaction it is wrapped in its own transaction (same round trip);
-   * otherwise the caller's transaction is open. Throws CARD_NOT_FOUND or WITHDRAWAL_INSUFFICIENT_FUNDS.
-   */
-  private async applyWithdrawal(
-    connection: PoolConnection,
-    command: WithdrawalCommand,
-    requestId: string,
-    { ownTransaction }: { ownTransaction: boolean },
-  ): Promise<WithdrawalReceipt> {
-    const { debitCardId } = command;
-    const amount = formatCents(command.amountCents);
-    const withdrawalId = randomUUID();
-    const values = [amount, withdrawalId, requestId, debitCardId, amount, debitCardId];
-
-    // Results come back one per statement; the card is in the SELECT's.
-    const [results] = ownTransaction
-      ? await connection.query(WITHDRAW_IN_OWN_TRANSACTION_SQL, values)
-      : await connection.query(WITHDRAW_SQL, values);
-    const statements = results as unknown[];
-    const [card] = statements[ownTransaction ? 2 : 1] as CardAfterUpdate[];
-
-    // Nothing changed: either there is no such card, or the amount does not fit. Both are refusals,
-    // and the read-back came from the same transaction, so there is no race in telling them apart.
-    if (card === undefined)
-      throw new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`);
-    if (Number(card.applied) !== 1) {
-      throw new DomainError(
-        'WITHDRAWAL_INSUFFICIENT_FUNDS',
-        `Debit card ${debitCardId} does not have ${amount} available.`,
-      );
-    }
-    return {
-      withdrawalId,
-      debitCardId,
-      amount,
-      availableBalance: formatCents(decimalToCents(card.initial_limit) - decimalToCents(card.used_limit)),
-      version: Number(card.version),
-    };
   }
 }
