@@ -77,6 +77,22 @@ describe('Idempotency-Key (e2e)', () => {
     expect(await readCardRow(db, cardId)).toMatchObject({ used_limit: '5.00', version: '1' });
   });
 
+  it('runs many requests with different keys at once without a deadlock or any other 5xx', async () => {
+    // Guards the two-round-trip design: a read of idempotency_key inside the UPDATE would take gap
+    // locks, and concurrent inserts of other keys would deadlock on them (503s under load).
+    const cards = await Promise.all(Array.from({ length: 8 }, () => createCard(sut, '1000.00')));
+    const responses = await Promise.all(
+      Array.from({ length: 160 }, (_, index) =>
+        withdraw(newKey(), { debitCard: cards[index % cards.length], amount: 1 }),
+      ),
+    );
+
+    expect(responses.map((r) => r.status).filter((status) => status !== 202)).toEqual([]);
+    for (const card of cards) {
+      expect(await readCardRow(db, card)).toMatchObject({ used_limit: '20.00', version: '20' });
+    }
+  });
+
   it('answers 422 when the key is reused with a different body, and withdraws nothing', async () => {
     const cardId = await createCard(sut, '100.00');
     const key = newKey();

@@ -11,7 +11,7 @@ import { database } from '../../stack/src/settings';
 import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
-import { counterDelta, serverCounters, type Counters } from './db';
+import { counterDelta, databaseCpuSeconds, serverCounters, type Counters } from './db';
 import { CHANGE_TOPIC, waitForQuietTopic } from './kafka';
 import { maxRateLoad, steadyRateLoad, type LoadResult, type WithdrawalLoad } from './load';
 import { say } from './log';
@@ -25,6 +25,8 @@ interface Measured<T> {
   statementsPer: number;
   /** Binlog commits per binlog group commit (fsync): how much group commit batched. */
   commitsPerGroup: number;
+  /** Milliseconds of the database server's CPU per successful withdrawal (null if not measurable). */
+  dbCpuMsPer: number | null;
 }
 
 async function measured<T>(
@@ -34,13 +36,19 @@ async function measured<T>(
 ): Promise<Measured<T>> {
   await waitForQuietTopic(CHANGE_TOPIC, 1500, 300_000);
   const before = await serverCounters(db);
+  const cpuBefore = databaseCpuSeconds();
   const result = await run();
+  const cpuAfter = databaseCpuSeconds();
   const delta: Counters = counterDelta(before, await serverCounters(db));
   const ok = Math.max(1, successes(result));
   return {
     result,
     statementsPer: round(delta.Questions / ok, 2),
     commitsPerGroup: round(delta.Binlog_commits / Math.max(1, delta.Binlog_group_commits), 2),
+    dbCpuMsPer:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? null
+        : round(((cpuAfter - cpuBefore) * 1000) / ok, 3),
   };
 }
 
@@ -60,12 +68,16 @@ function describeApp(label: string, run: Measured<LoadResult>): string {
   const r = run.result;
   return (
     `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ` +
-    `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync`
+    `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync, ` +
+    `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal`
   );
 }
 
 function describeSysbench(label: string, run: Measured<SysbenchResult>): string {
-  return `${label}: ${run.result.perSecond} UPDATE/s, p99 ${run.result.p99Ms} ms, ${run.commitsPerGroup} commits/fsync`;
+  return (
+    `${label}: ${run.result.perSecond} UPDATE/s, p99 ${run.result.p99Ms} ms, ${run.commitsPerGroup} commits/fsync, ` +
+    `database CPU ${run.dbCpuMsPer ?? '?'} ms/UPDATE`
+  );
 }
 
 const medianOf = <T>(runs: Measured<T>[], pick: (run: Measured<T>) => number) => median(runs.map(pick));
@@ -196,6 +208,19 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
         ceiling: medianOf(runs.db, (run) => run.statementsPer),
         detail: {
           note: 'server Questions per successful withdrawal during the run; ceiling: per sysbench UPDATE',
+        },
+      },
+    ),
+    figure(
+      `${prefix}_db_cpu_ms_per_withdrawal`,
+      medianOf(runs.app, (run) => run.dbCpuMsPer ?? Number.NaN),
+      'ms',
+      {
+        ceiling: medianOf(runs.db, (run) => run.dbCpuMsPer ?? Number.NaN),
+        detail: {
+          note: "mariadbd's CPU time (user + system, /proc) per successful withdrawal during the run; ceiling: per sysbench UPDATE",
+          httpFloor:
+            runs.floor.length > 0 ? medianOf(runs.floor, (run) => run.dbCpuMsPer ?? Number.NaN) : null,
         },
       },
     ),

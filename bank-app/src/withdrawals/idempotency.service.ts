@@ -11,13 +11,13 @@
 //     both the withdrawal and its record commit, or neither does: a retry can never withdraw twice,
 //     and a record always describes what really happened.
 //  3. The lock is released right after the commit, so the next retry sees the record.
-// Two round trips: (lock, begin, look up, the guarded work), then (store, commit, unlock). The work is
-// sent before the look-up's answer is known, so every change it makes is guarded in SQL (KEY_GUARD_SQL):
-// it applies only if this connection got the key's lock and the key has no live record; otherwise
-// nothing changed and the transaction is rolled back. The guard is a session variable set by a plain
-// (consistent, non-locking) read: a subquery inside the UPDATE would take gap locks on
-// idempotency_key that make concurrent requests with other keys wait, or deadlock. On any failure the
-// connection is destroyed (CommandPool), which rolls back and releases the lock on the server.
+// Two round trips: (lock, begin, look up, the work), then (store, commit, unlock). The work is sent
+// before the look-up's answer is known, so each change it makes is guarded in SQL (KEY_GUARD_SQL):
+// it applies only if this connection got the key's lock. If the look-up then finds a live record (a
+// retry), the transaction is rolled back, undoing the work. (The guard does not read idempotency_key:
+// inside an UPDATE that read would take gap locks, and requests with other keys would deadlock on
+// them.) On any failure the connection is destroyed (CommandPool), which rolls back and releases the
+// lock on the server.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
@@ -55,23 +55,23 @@ interface StoredResponseRow extends RowDataPacket {
   live: number | string;
 }
 
-/**
- * Round trip 1, followed by the guarded work's statements. Sets the guard: 1 only if GET_LOCK
- * succeeded and the key has no live record.
- */
+/** Round trip 1, followed by the work's statements. */
 const LOCK_BEGIN_LOOKUP_SQL = `
   SELECT GET_LOCK(?, 0) AS acquired;
   START TRANSACTION;
   SELECT request_fingerprint, response_status, response_body, expires_at > CURRENT_TIMESTAMP(6) AS live
-    FROM idempotency_key WHERE client_key = ?;
-  SET @idempotent_work_may_run = IS_USED_LOCK(?) = CONNECTION_ID()
-    AND NOT EXISTS (SELECT 1 FROM idempotency_key WHERE client_key = ? AND expires_at > CURRENT_TIMESTAMP(6));`;
+    FROM idempotency_key WHERE client_key = ?;`;
 
-/** Results of LOCK_BEGIN_LOOKUP_SQL before the work's own: lock, transaction, look-up, guard. */
-const LOOKUP_RESULTS = 4;
+/** Results of LOCK_BEGIN_LOOKUP_SQL before the work's own: lock, transaction, look-up. */
+const LOOKUP_RESULTS = 3;
 
-/** The condition every change of the guarded work must add to its WHERE (see the header comment). */
-export const KEY_GUARD_SQL = '@idempotent_work_may_run = 1';
+/** The condition each change of the work adds to its WHERE (see the header comment)... */
+export const KEY_GUARD_SQL = 'IS_USED_LOCK(?) = CONNECTION_ID()';
+
+/** ...and its values. */
+export function keyGuardValues(key: string): string[] {
+  return [lockNameFor(key)];
+}
 
 /** Round trip 2 (an expired record, never replayed, is deleted first: the key is free again). */
 const DELETE_EXPIRED_SQL = 'DELETE FROM idempotency_key WHERE client_key = ?;';
@@ -127,8 +127,6 @@ export class IdempotencyService {
   ): Promise<IdempotentResponse | DomainError> {
     const lockName = lockNameFor(request.key);
     const [results] = await connection.query(LOCK_BEGIN_LOOKUP_SQL + work.sql, [
-      lockName,
-      request.key,
       lockName,
       request.key,
       ...work.values,

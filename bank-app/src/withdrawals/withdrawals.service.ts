@@ -7,7 +7,13 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
 import { CommandPool } from '../database/command-pool';
-import { fingerprintOf, IdempotencyService, IdempotentResponse, KEY_GUARD_SQL } from './idempotency.service';
+import {
+  fingerprintOf,
+  IdempotencyService,
+  IdempotentResponse,
+  KEY_GUARD_SQL,
+  keyGuardValues,
+} from './idempotency.service';
 import { WithdrawalCommand } from './withdrawal.request';
 
 /** The 202 body. */
@@ -44,7 +50,7 @@ function withdrawSql(guard: string): string {
 
 /** Without a key: a transaction of its own, in one round trip. */
 const WITHDRAW_IN_OWN_TRANSACTION_SQL = `START TRANSACTION; ${withdrawSql('')}; COMMIT`;
-/** With a key: sent along with the key's look-up, guarded by it (IdempotencyService). */
+/** With a key: sent along with the key's look-up, guarded by the key's lock (IdempotencyService). */
 const WITHDRAW_GUARDED_SQL = withdrawSql(` AND ${KEY_GUARD_SQL}`);
 
 interface CardAfterUpdate extends RowDataPacket {
@@ -58,15 +64,19 @@ interface CardAfterUpdate extends RowDataPacket {
 class PreparedWithdrawal {
   readonly withdrawalId = randomUUID();
   readonly amount: string;
-  readonly values: unknown[];
 
   constructor(
     readonly command: WithdrawalCommand,
-    requestId: string,
+    private readonly requestId: string,
   ) {
-    const { debitCardId } = command;
     this.amount = formatCents(command.amountCents);
-    this.values = [this.amount, this.withdrawalId, requestId, debitCardId, this.amount, debitCardId];
+  }
+
+  /** The values of withdrawSql(guard): the guard's values follow the UPDATE's own. */
+  statementValues(guardValues: unknown[] = []): unknown[] {
+    const { debitCardId } = this.command;
+    const { amount } = this;
+    return [amount, this.withdrawalId, this.requestId, debitCardId, amount, ...guardValues, debitCardId];
   }
 
   /**
@@ -117,7 +127,10 @@ export class WithdrawalsService {
       // A refusal (404, 422) is an answer, not a failure: the connection is clean (committed) and
       // goes back to the pool; only then is the refusal thrown.
       const outcome = await this.pool.withConnection(async (connection) => {
-        const [results] = await connection.query(WITHDRAW_IN_OWN_TRANSACTION_SQL, withdrawal.values);
+        const [results] = await connection.query(
+          WITHDRAW_IN_OWN_TRANSACTION_SQL,
+          withdrawal.statementValues(),
+        );
         // Results come back one per statement: START TRANSACTION, UPDATE, SELECT, COMMIT.
         try {
           return withdrawal.receipt((results as unknown[]).slice(1, 3));
@@ -138,7 +151,7 @@ export class WithdrawalsService {
       { key: idempotencyKey, fingerprint, requestId },
       {
         sql: WITHDRAW_GUARDED_SQL,
-        values: withdrawal.values,
+        values: withdrawal.statementValues(keyGuardValues(idempotencyKey)),
         result: (statements) => withdrawal.receipt(statements),
       },
     );
