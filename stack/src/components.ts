@@ -130,6 +130,17 @@ function kafkaClasspath(): string[] {
 
 const log4jForKafka = () => `file:${renderConfig('stack/config/log4j.properties', 'kafka/log4j.properties')}`;
 
+/**
+ * A KRaft cluster id: 22 characters, base64url of 16 random bytes. One that starts with "-" would be
+ * read by kafka-storage as an option (Kafka's own random-uuid never makes one), so it is drawn again.
+ */
+export function newKafkaClusterId(randomBytes: (size: number) => Buffer = crypto.randomBytes): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 const kafka: Component = {
   name: 'kafka',
   port: ports.kafka,
@@ -140,8 +151,8 @@ const kafka: Component = {
   async prepare() {
     const config = renderConfig('stack/config/kafka/server.properties', 'kafka/server.properties');
     if (fs.existsSync(path.join(paths.data, 'kafka', 'meta.properties'))) return;
-    // KRaft needs its storage formatted once with a cluster id (22 characters, base64url of 16 bytes).
-    const clusterId = crypto.randomBytes(16).toString('base64url');
+    // KRaft needs its storage formatted once with a cluster id.
+    const clusterId = newKafkaClusterId();
     const { command, args } = jvmCommand({
       heapMb: 256,
       classpath: kafkaClasspath(),

@@ -9,7 +9,6 @@
 // transaction completes, and a plain OffsetFetch can still return the previous offset (stable-offsets.ts
 // measures it and asks with `require_stable` instead). Every rebalance drops every writer, so the first
 // batch after it opens a fresh one: fencing, waiting and reading again.
-import { fetchStableOffsets } from './stable-offsets';
 import {
   Partitioners,
   type Admin,
@@ -18,6 +17,7 @@ import {
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
+import { fetchStableOffsets } from './stable-offsets';
 
 export const CHANGE_TOPIC = 'debit_card';
 export const MINISTATEMENT_TOPIC = 'ministatement';
@@ -186,8 +186,8 @@ export class PartitionTransactions {
 
   /**
    * Drops every writer; called on each rebalance (a partition we keep may have had another owner
-   * meanwhile). The map is cleared at once,
-   * so any batch from now on opens a fresh writer; the old producers are closed in the background.
+   * meanwhile). The map is cleared at once, so any batch from now on opens a fresh writer; the old
+   * producers are closed in the background.
    */
   closeAll(): Promise<void> {
     return Promise.all([...this.writers.keys()].map((partition) => this.discard(partition))).then(
