@@ -2,9 +2,9 @@
 // (sysbench), at concurrency 8 and 32 over the bench cards, then on one hot card, then latency at a
 // steady half of the measured maximum. At 8 and 32 a third side runs: the HTTP floor
 // (http-floor-server.cjs), the same UPDATE behind the bare minimum of HTTP, to tell what the database
-// allows from what an HTTP service on this machine can reach at all. The two sides alternate within each repetition, and before every
-// measured run the bench waits until Debezium has shipped the previous run's change events, so neither
-// side pays for the other's CDC work.
+// allows from what an HTTP service on this machine can reach at all. The sides alternate within each
+// repetition, and before every measured run the bench waits until Debezium has shipped the previous
+// run's change events, so no side pays for another's CDC work.
 import type { Pool } from 'mysql2/promise';
 import path from 'node:path';
 import { database } from '../../stack/src/settings';
