@@ -28,6 +28,8 @@ interface ScenarioResult {
   unknownResolved: number;
   duplicatesAbsorbed: number;
   recoverySeconds: number;
+  /** Where the recovery's time went (printed under the table). */
+  recoveryPhases: string;
   verdicts: Verdict[];
 }
 
@@ -91,7 +93,10 @@ function printTable(): void {
   const line = (cells: string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   const table = [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
-  process.stdout.write(`\nBank invariant under faults\n${table}\n\n`);
+  const phases = results.map((result) => `- ${result.scenario}: ${result.recoveryPhases}`).join('\n');
+  process.stdout.write(
+    `\nBank invariant under faults\n${table}\n\nRecovery, phase by phase (s)\n${phases}\n\n`,
+  );
 }
 
 async function createCards(count: number, initialLimit: string): Promise<string[]> {
@@ -132,6 +137,7 @@ async function runScenario(scenario: string, fault: (ledger: Ledger) => Promise<
     });
     await fault(ledger);
     const cleared = Date.now();
+    const since = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
     await waitFor(
       () =>
         Promise.resolve(ledger.attempts.slice(-20).some((a) => a.outcome !== 'unknown') ? true : undefined),
@@ -140,11 +146,20 @@ async function runScenario(scenario: string, fault: (ledger: Ledger) => Promise<
         timeoutMs: 120_000,
       },
     );
+    const definite = since(cleared);
+    let mark = Date.now();
     await loadProgress(ledger, 40, 'after the fault');
+    const moreLoad = since(mark);
+    mark = Date.now();
     await ledger.stop();
     await ledger.resolveUnknowns();
-    await waitUntilQuiet(db, ledger, cards);
+    const resolved = since(mark);
+    const quiet = await waitUntilQuiet(db, ledger, cards);
     const recoverySeconds = (Date.now() - cleared) / 1000;
+    const recoveryPhases =
+      `API definite ${definite}, 40 more attempts ${moreLoad}, unknowns resolved ${resolved}, ` +
+      `read model ${quiet.readModel.toFixed(1)}, projector caught up ${quiet.projectorCaughtUp.toFixed(1)}, ` +
+      `Druid ${quiet.druid.toFixed(1)}`;
     const verdicts = await checkInvariants(db, ledger, cards, countersBefore);
     results.push({
       scenario,
@@ -154,6 +169,7 @@ async function runScenario(scenario: string, fault: (ledger: Ledger) => Promise<
       unknownResolved: ledger.attempts.filter((attempt) => attempt.wasUnknown).length,
       duplicatesAbsorbed: await duplicateChangeEvents(cards),
       recoverySeconds,
+      recoveryPhases,
       verdicts,
     });
     expect(verdicts.filter((verdict) => !verdict.holds)).toEqual([]);

@@ -56,20 +56,37 @@ async function druidIds(cards: string[]): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** Seconds each wait of waitUntilQuiet took, in order: where a slow recovery spent its time. */
+export interface QuietPhases {
+  readModel: number;
+  projectorCaughtUp: number;
+  druid: number;
+}
+
 /** Waits (bounded) until the read model and Druid hold as many lines for the cards as there are oks. */
-export async function waitUntilQuiet(db: Pool, ledger: Ledger, cards: string[]): Promise<void> {
+export async function waitUntilQuiet(db: Pool, ledger: Ledger, cards: string[]): Promise<QuietPhases> {
   const expected = okIds(ledger).length;
-  await waitFor(async () => ((await readModelIds(db, cards)).length >= expected ? true : undefined), {
-    description: `the read model to hold the ${expected} ok withdrawals`,
-    timeoutMs: 180_000,
-    intervalMs: 500,
-  });
-  await waitForProjectorCaughtUp(180_000);
-  await waitFor(async () => ((await druidIds(cards)).length >= expected ? true : undefined), {
-    description: `Druid to hold the ${expected} ok withdrawals`,
-    timeoutMs: 180_000,
-    intervalMs: 1000,
-  });
+  const timed = async (wait: () => Promise<unknown>) => {
+    const started = Date.now();
+    await wait();
+    return (Date.now() - started) / 1000;
+  };
+  const readModel = await timed(() =>
+    waitFor(async () => ((await readModelIds(db, cards)).length >= expected ? true : undefined), {
+      description: `the read model to hold the ${expected} ok withdrawals`,
+      timeoutMs: 180_000,
+      intervalMs: 500,
+    }),
+  );
+  const projectorCaughtUp = await timed(() => waitForProjectorCaughtUp(180_000));
+  const druid = await timed(() =>
+    waitFor(async () => ((await druidIds(cards)).length >= expected ? true : undefined), {
+      description: `Druid to hold the ${expected} ok withdrawals`,
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+    }),
+  );
+  return { readModel, projectorCaughtUp, druid };
 }
 
 /** How many times Debezium delivered an update of these cards more than once (absorbed by the projector). */
