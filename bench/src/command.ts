@@ -1,8 +1,9 @@
 // Command side: POST /moneywithdrawals against the database's own rate for the same conditional UPDATE
 // (sysbench), at concurrency 8 and 32 over the bench cards, then on one hot card, then latency at a
-// steady half of the measured maximum. At 8 and 32 a third side runs: the HTTP floor
-// (http-floor-server.cjs), the same UPDATE behind the bare minimum of HTTP, to tell what the database
-// allows from what an HTTP service on this machine can reach at all. The sides alternate within each
+// steady half of the measured maximum. At 8 and 32 the HTTP floor (http-floor-server.cjs) runs too,
+// twice: the same UPDATE behind the bare minimum of HTTP, without a key and then with the least that a
+// key takes (its record inserted in the same transaction), to tell what the database allows from what
+// an HTTP service on this machine can reach at all, with and without keys. The sides alternate within each
 // repetition, and before every measured run the bench waits until Debezium has shipped the previous
 // run's change events, so no side pays for another's CDC work.
 import type { Pool } from 'mysql2/promise';
@@ -87,8 +88,10 @@ interface ThroughputRuns {
   db: Measured<SysbenchResult>[];
   /** sysbench at the app's pool size (the most the app itself ever has in the database at once). */
   dbAtPoolSize: Measured<SysbenchResult>[];
-  /** The HTTP floor server under the same load (when one was given). */
+  /** The HTTP floor server under the same load without keys (when one was given)... */
   floor: Measured<LoadResult>[];
+  /** ...and with a key on every request, as bank-app gets. */
+  keyedFloor: Measured<LoadResult>[];
 }
 
 async function throughputPair(
@@ -100,7 +103,7 @@ async function throughputPair(
   options: { hotCard?: string; profile?: boolean; floor?: BenchApp } = {},
 ): Promise<ThroughputRuns> {
   const { hotCard, profile = false, floor } = options;
-  const runs: ThroughputRuns = { app: [], db: [], dbAtPoolSize: [], floor: [] };
+  const runs: ThroughputRuns = { app: [], db: [], dbAtPoolSize: [], floor: [], keyedFloor: [] };
   for (let repetition = 1; repetition <= benchConfig.repetitions; repetition += 1) {
     const ceiling = await sysbenchRun(db, {
       threads: connections,
@@ -129,18 +132,33 @@ async function throughputPair(
     say(label, describeApp(`#${repetition} bank-app`, measuredApp));
     runs.app.push(measuredApp);
     if (floor) {
-      const floorLoad = { ...load, baseUrl: floor.url };
-      const measuredFloor = await appRun(db, () =>
-        maxRateLoad(floorLoad, connections, benchConfig.runSeconds),
-      );
-      say(label, describeApp(`#${repetition} HTTP floor`, measuredFloor));
-      runs.floor.push(measuredFloor);
+      for (const keyed of [false, true]) {
+        const floorLoad = { ...load, baseUrl: floor.url, keyed };
+        const measuredFloor = await appRun(db, () =>
+          maxRateLoad(floorLoad, connections, benchConfig.runSeconds),
+        );
+        say(label, describeApp(`#${repetition} HTTP floor${keyed ? ', keyed' : ''}`, measuredFloor));
+        (keyed ? runs.keyedFloor : runs.floor).push(measuredFloor);
+      }
     }
   }
   return runs;
 }
 
-const floorRate = (runs: ThroughputRuns) => medianOf(runs.floor, (run) => run.result.perSecond);
+const rateOf = (runs: Measured<LoadResult>[]) => medianOf(runs, (run) => run.result.perSecond);
+
+function floorFigure(name: string, runs: Measured<LoadResult>[], dbRate: number, note: string): Figure {
+  return figure(name, rateOf(runs), 'req/s', {
+    ceiling: dbRate,
+    detail: {
+      note,
+      perRepetition: runs.map((run) => run.result.perSecond),
+      p99: runs.map((run) => run.result.latency.p99),
+      statementsPerWithdrawal: runs.map((run) => run.statementsPer),
+      dbCpuMsPerWithdrawal: runs.map((run) => run.dbCpuMsPer),
+    },
+  });
+}
 
 function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, goal?: string): Figure[] {
   const appRate = medianOf(runs.app, (run) => run.result.perSecond);
@@ -159,22 +177,30 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
         perRepetition: runs.app.map((run) => run.result.perSecond),
         ceilingPerRepetition: runs.db.map((run) => run.result.perSecond),
         statusCodes: runs.app.map((run) => run.result.statusCodes),
-        ...(runs.floor.length > 0 ? { ratioToHttpFloor: round(appRate / floorRate(runs), 3) } : {}),
+        ...(runs.floor.length > 0
+          ? {
+              ratioToHttpFloor: round(appRate / rateOf(runs.floor), 3),
+              ratioToKeyedHttpFloor: round(appRate / rateOf(runs.keyedFloor), 3),
+            }
+          : {}),
       },
     }),
     ...(runs.floor.length > 0
       ? [
-          figure(`${prefix}_http_floor`, floorRate(runs), 'req/s', {
-            ceiling: dbRate,
-            detail: {
-              note:
-                'http-floor-server.cjs under the same load: node:http, one autocommit UPDATE, no validation ' +
-                'or idempotency; what any HTTP service on this machine can reach (ratio: to sysbench)',
-              perRepetition: runs.floor.map((run) => run.result.perSecond),
-              p99: runs.floor.map((run) => run.result.latency.p99),
-              statementsPerWithdrawal: runs.floor.map((run) => run.statementsPer),
-            },
-          }),
+          floorFigure(
+            `${prefix}_http_floor`,
+            runs.floor,
+            dbRate,
+            'http-floor-server.cjs under the same load without keys: node:http, one autocommit UPDATE, no ' +
+              'validation; what any HTTP service on this machine can reach (ratio: to sysbench)',
+          ),
+          floorFigure(
+            `${prefix}_keyed_http_floor`,
+            runs.keyedFloor,
+            dbRate,
+            'http-floor-server.cjs with a key on every request: the key record INSERT and the UPDATE in one ' +
+              'transaction, one round trip, nothing else; what a keyed withdrawal can reach at most (ratio: to sysbench)',
+          ),
         ]
       : []),
     figure(
@@ -221,6 +247,10 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
           note: "mariadbd's CPU time (user + system, /proc) per successful withdrawal during the run; ceiling: per sysbench UPDATE",
           httpFloor:
             runs.floor.length > 0 ? medianOf(runs.floor, (run) => run.dbCpuMsPer ?? Number.NaN) : null,
+          keyedHttpFloor:
+            runs.keyedFloor.length > 0
+              ? medianOf(runs.keyedFloor, (run) => run.dbCpuMsPer ?? Number.NaN)
+              : null,
         },
       },
     ),

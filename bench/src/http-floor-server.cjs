@@ -1,10 +1,16 @@
 // The least an HTTP service on Node can do per withdrawal, as a second ceiling for the command
 // benchmark: node:http (no framework), parse the JSON body, run the same conditional UPDATE as sysbench
-// in one autocommit round trip through mysql2, answer 202. No validation, no idempotency, no read-back:
-// not a usable service, only the measure of what HTTP + Node + mysql2 + the load generator cost on
-// this machine when they share its cores with the database. Started and stopped by bench/src/command.ts.
+// in one round trip through mysql2, answer 202. No validation, no read-back: not a usable service, only
+// the measure of what HTTP + Node + mysql2 + the load generator cost on this machine when they share
+// its cores with the database. Started and stopped by bench/src/command.ts.
+//
+// Without an Idempotency-Key the UPDATE runs alone (autocommit). With one, it runs with the least that
+// honouring a key durably takes: the key's record inserted in the same transaction (so a retry could
+// find it), still in one round trip. No in-flight lock, no look-up, an empty stored body: less work
+// than any real keyed withdrawal, so its rate bounds what a keyed withdrawal can reach here.
 'use strict';
 const http = require('node:http');
+const { createHash } = require('node:crypto');
 const mysql = require('mysql2');
 
 const env = process.env;
@@ -15,12 +21,20 @@ const pool = mysql.createPool({
   user: env.DB_USER,
   password: env.DB_PASSWORD,
   connectionLimit: Number(env.DB_POOL_SIZE),
+  multipleStatements: true,
 });
 
 const UPDATE_SQL = `
   UPDATE debit_card
      SET used_limit = used_limit + CAST(? AS DECIMAL(18,2)), version = version + 1
    WHERE id = ? AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit`;
+
+const KEYED_SQL = `
+  START TRANSACTION;
+  INSERT INTO idempotency_key (client_key, request_fingerprint, response_status, response_body, expires_at)
+  VALUES (?, ?, 202, '{}', CURRENT_TIMESTAMP(6) + INTERVAL 24 HOUR);
+  ${UPDATE_SQL};
+  COMMIT`;
 
 function answer(response, status, body) {
   const text = JSON.stringify(body);
@@ -43,9 +57,27 @@ const server = http.createServer((request, response) => {
     } catch {
       return answer(response, 400, {});
     }
-    pool.query(UPDATE_SQL, [body.amount, body.debitCard, body.amount], (error, result) => {
+    const values = [body.amount, body.debitCard, body.amount];
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) {
+      return pool.query(UPDATE_SQL, values, (error, result) => {
+        if (error) return answer(response, 503, {});
+        answer(response, result.affectedRows === 1 ? 202 : 422, {});
+      });
+    }
+    const fingerprint = createHash('sha256').update(`${body.debitCard} ${body.amount}`).digest('hex');
+    // Results: START TRANSACTION, INSERT, UPDATE, COMMIT. (A refused UPDATE would still commit its
+    // key here; the bench cards never run out.) Any error destroys the connection, rolling back.
+    pool.getConnection((error, connection) => {
       if (error) return answer(response, 503, {});
-      answer(response, result.affectedRows === 1 ? 202 : 422, {});
+      connection.query(KEYED_SQL, [key, fingerprint, ...values], (queryError, results) => {
+        if (queryError) {
+          connection.destroy();
+          return answer(response, 503, {});
+        }
+        connection.release();
+        answer(response, results[2].affectedRows === 1 ? 202 : 422, {});
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 // HTTP load with autocannon (programmatic API): POST /moneywithdrawals with a unique Idempotency-Key on
-// every request and a card drawn per request. Latency comes from autocannon's per-response timings,
+// every request (unless told otherwise) and a card drawn per request. Latency comes from autocannon's per-response timings,
 // recorded into an HDR histogram of our own (microsecond resolution, p95 included); autocannon's own
 // latency histogram has 1 ms resolution and, in rate mode, its coordinated-omission correction with a
 // 1 ms expected interval adds phantom samples, so it is not used for the figures.
@@ -27,6 +27,8 @@ export interface WithdrawalLoad {
   cards: readonly string[];
   /** Prefix of the X-Request-Id of each request, so its statement line can be found afterwards. */
   requestIdPrefix?: string;
+  /** Send a unique Idempotency-Key with every request (the default; the unkeyed HTTP floor sends none). */
+  keyed?: boolean;
 }
 
 function withdrawalRequests(load: WithdrawalLoad): autocannon.Request[] {
@@ -40,10 +42,8 @@ function withdrawalRequests(load: WithdrawalLoad): autocannon.Request[] {
       setupRequest: (request) => {
         sequence += 1;
         const card = load.cards[Math.floor(Math.random() * load.cards.length)];
-        const headers: Record<string, string> = {
-          'content-type': 'application/json',
-          'idempotency-key': `bench-${run}-${sequence}`,
-        };
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (load.keyed !== false) headers['idempotency-key'] = `bench-${run}-${sequence}`;
         if (load.requestIdPrefix) headers['x-request-id'] = `${load.requestIdPrefix}-${sequence}`;
         return { ...request, headers, body: body(card) };
       },

@@ -84,9 +84,11 @@ class RebuildService {
     const done = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
     });
+    // The write of one batch overlaps the fetch and parsing of the next: eachBatch starts the batch's
+    // transaction and returns, so kafkajs fetches on while the database writes. Writes still run one
+    // at a time, in log order: concurrent batch inserts could deadlock on the unique key's gap locks.
+    let previousWrite: Promise<void> = Promise.resolve();
     await consumer.run({
-      // One partition at a time: concurrent batch inserts can deadlock on the unique key's gap locks,
-      // and a rebuild has nothing to gain from racing itself.
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
@@ -107,20 +109,24 @@ class RebuildService {
             summary.poison += 1; // already in the dead-letter topic from the live projector
           }
         }
-        try {
-          const applied = await this.readModel.applyBatch(events);
+        // At most one write in flight: a database slower than the log must slow the fetching down.
+        const failed = await previousWrite.then(
+          () => false,
+          () => true, // already reported through finish()
+        );
+        if (failed) return;
+        const write = this.readModel.applyBatch(events).then((applied) => {
           summary.events += events.length;
           summary.withdrawals += applied.toPublish.length;
           summary.duplicates += applied.duplicates;
-        } catch (error) {
-          finish(error as Error);
-          throw error;
-        }
+        });
+        previousWrite = write;
+        write.catch((error: Error) => finish(error));
         payload.resolveOffset(batch.lastOffset());
         await payload.heartbeat();
         if (BigInt(batch.lastOffset()) + 1n >= end) {
           remaining.delete(batch.partition);
-          if (remaining.size === 0) finish();
+          if (remaining.size === 0) void write.then(() => finish());
         }
       },
     });
