@@ -36,6 +36,14 @@ describe('Idempotency-Key (e2e)', () => {
 
     expect(first.status).toBe(202);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
+    // The receipt, exactly (amounts as two-digit strings, version a number).
+    expect(first.body).toEqual({
+      withdrawalId: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+      debitCardId: cardId,
+      amount: '10.00',
+      availableBalance: '90.00',
+      version: 1,
+    });
     expect(retry.status).toBe(202);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
