@@ -98,7 +98,12 @@ const mariadb: Component = {
         // Durable: every commit is on disk, in InnoDB and in the binlog, before the client hears OK.
         '--sync-binlog=1',
         '--innodb-flush-log-at-trx-commit=1',
-        '--innodb-buffer-pool-size=256M',
+        // Room for the whole working set (the read model, the idempotency keys of the last 24 h and
+        // their indexes: about 1 GB after a few bench runs). With 256 MB, random-key inserts read
+        // pages from disk and a rebuild of a 1.8 M-event log ran at 15,000 events/s instead of 22,000.
+        '--innodb-buffer-pool-size=2G',
+        // A larger redo log: fewer checkpoint flushes under bulk writes (the rebuild).
+        '--innodb-log-file-size=1G',
         '--max-connections=300',
         '--character-set-server=utf8mb4',
         '--collation-server=utf8mb4_bin',

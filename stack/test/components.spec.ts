@@ -25,7 +25,7 @@ async function consumeOne(consumer: Consumer, topic: string): Promise<{ key: str
 }
 
 describe('MariaDB', () => {
-  it('writes a durable row-based binlog with full row images', async () => {
+  it('writes a durable row-based binlog with full row images, with memory for the working set', async () => {
     const connection = await mysql.createConnection({
       host,
       port: ports.mariadb.port,
@@ -36,10 +36,20 @@ describe('MariaDB', () => {
     try {
       const [rows] = await connection.query(
         'SELECT @@log_bin AS logBin, @@binlog_format AS format, @@binlog_row_image AS rowImage, ' +
-          '@@sync_binlog AS syncBinlog, @@innodb_flush_log_at_trx_commit AS flush, @@bind_address AS bindAddress',
+          '@@sync_binlog AS syncBinlog, @@innodb_flush_log_at_trx_commit AS flush, @@bind_address AS bindAddress, ' +
+          '@@innodb_buffer_pool_size AS bufferPool, @@innodb_log_file_size AS redoLog',
       );
       expect(rows).toEqual([
-        { logBin: 1, format: 'ROW', rowImage: 'FULL', syncBinlog: 1, flush: 1, bindAddress: '127.0.0.1' },
+        {
+          logBin: 1,
+          format: 'ROW',
+          rowImage: 'FULL',
+          syncBinlog: 1,
+          flush: 1,
+          bindAddress: '127.0.0.1',
+          bufferPool: 2 * 1024 ** 3,
+          redoLog: 1024 ** 3,
+        },
       ]);
     } finally {
       await connection.end();

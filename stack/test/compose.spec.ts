@@ -312,6 +312,8 @@ describe('docker-compose.yml', () => {
         '--enforce-gtid-consistency=ON',
         '--sync-binlog=1',
         '--innodb-flush-log-at-trx-commit=1',
+        '--innodb-buffer-pool-size=2G',
+        '--innodb-redo-log-capacity=1G',
       ]),
     );
     const serverId = (services.mysql.command as string[]).find((flag) => flag.startsWith('--server-id='));
