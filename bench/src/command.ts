@@ -3,9 +3,9 @@
 // steady half of the measured maximum. At 8 and 32 the HTTP floor (http-floor-server.cjs) runs too,
 // twice: the same UPDATE behind the bare minimum of HTTP, without a key and then with the least that a
 // key takes (its record inserted in the same transaction), to tell what the database allows from what
-// an HTTP service on this machine can reach at all, with and without keys. The sides alternate within each
-// repetition, and before every measured run the bench waits until Debezium has shipped the previous
-// run's change events, so no side pays for another's CDC work.
+// an HTTP service on this machine can reach at all, with and without keys. The sides alternate within
+// each repetition, and before every measured run the bench waits until Debezium has shipped the
+// previous run's change events, so no side pays for another's CDC work.
 import type { Pool } from 'mysql2/promise';
 import path from 'node:path';
 import { database } from '../../stack/src/settings';
@@ -161,7 +161,7 @@ function floorFigure(name: string, runs: Measured<LoadResult>[], dbRate: number,
 }
 
 function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, goal?: string): Figure[] {
-  const appRate = medianOf(runs.app, (run) => run.result.perSecond);
+  const appRate = rateOf(runs.app);
   const dbRate = medianOf(runs.db, (run) => run.result.perSecond);
   const latency = (pick: (run: Measured<LoadResult>) => number) => medianOf(runs.app, pick);
   const non2xx = runs.app.reduce(
@@ -293,7 +293,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
         connections === 32 ? '>= 0.5 x ceiling' : undefined,
       ),
     );
-    if (connections === 32) c32Rate = medianOf(runs.app, (run) => run.result.perSecond);
+    if (connections === 32) c32Rate = rateOf(runs.app);
   }
   await stopApp(floor);
 

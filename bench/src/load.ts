@@ -1,8 +1,9 @@
 // HTTP load with autocannon (programmatic API): POST /moneywithdrawals with a unique Idempotency-Key on
-// every request (unless told otherwise) and a card drawn per request. Latency comes from autocannon's per-response timings,
-// recorded into an HDR histogram of our own (microsecond resolution, p95 included); autocannon's own
-// latency histogram has 1 ms resolution and, in rate mode, its coordinated-omission correction with a
-// 1 ms expected interval adds phantom samples, so it is not used for the figures.
+// every request (unless told otherwise) and a card drawn per request. Latency comes from autocannon's
+// per-response timings, recorded into an HDR histogram of our own (microsecond resolution, p95
+// included); autocannon's own latency histogram has 1 ms resolution and, in rate mode, its
+// coordinated-omission correction with a 1 ms expected interval adds phantom samples, so it is not used
+// for the figures.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { benchConfig } from './config';

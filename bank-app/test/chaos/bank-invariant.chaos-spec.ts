@@ -13,7 +13,13 @@ import { taskRowCounters, waitForSupervisorRunning } from '../support/druid';
 import { kafka, waitForConnectorRunning } from '../support/pipeline';
 import { signalComponent, startComponent, stopComponent } from '../support/stack';
 import { waitFor } from '../support/wait-for';
-import { checkInvariants, duplicateChangeEvents, waitUntilQuiet, type Verdict } from './checker';
+import {
+  checkInvariants,
+  duplicateChangeEvents,
+  secondsTaken,
+  waitUntilQuiet,
+  type Verdict,
+} from './checker';
 import { Ledger } from './ledger';
 
 const API_PORT = 18_401;
@@ -137,29 +143,32 @@ async function runScenario(scenario: string, fault: (ledger: Ledger) => Promise<
     });
     await fault(ledger);
     const cleared = Date.now();
-    const since = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
-    await waitFor(
-      () =>
-        Promise.resolve(ledger.attempts.slice(-20).some((a) => a.outcome !== 'unknown') ? true : undefined),
-      {
-        description: 'the API to answer definitely again after the fault',
-        timeoutMs: 120_000,
-      },
+    const definite = await secondsTaken(() =>
+      waitFor(
+        () =>
+          Promise.resolve(ledger.attempts.slice(-20).some((a) => a.outcome !== 'unknown') ? true : undefined),
+        {
+          description: 'the API to answer definitely again after the fault',
+          timeoutMs: 120_000,
+        },
+      ),
     );
-    const definite = since(cleared);
-    let mark = Date.now();
-    await loadProgress(ledger, 40, 'after the fault');
-    const moreLoad = since(mark);
-    mark = Date.now();
-    await ledger.stop();
-    await ledger.resolveUnknowns();
-    const resolved = since(mark);
+    const moreLoad = await secondsTaken(() => loadProgress(ledger, 40, 'after the fault'));
+    const resolved = await secondsTaken(async () => {
+      await ledger.stop();
+      await ledger.resolveUnknowns();
+    });
     const quiet = await waitUntilQuiet(db, ledger, cards);
     const recoverySeconds = (Date.now() - cleared) / 1000;
-    const recoveryPhases =
-      `API definite ${definite}, 40 more attempts ${moreLoad}, unknowns resolved ${resolved}, ` +
-      `read model ${quiet.readModel.toFixed(1)}, projector caught up ${quiet.projectorCaughtUp.toFixed(1)}, ` +
-      `Druid ${quiet.druid.toFixed(1)}`;
+    const phases: [string, number][] = [
+      ['API definite', definite],
+      ['40 more attempts', moreLoad],
+      ['unknowns resolved', resolved],
+      ['read model', quiet.readModel],
+      ['projector caught up', quiet.projectorCaughtUp],
+      ['Druid', quiet.druid],
+    ];
+    const recoveryPhases = phases.map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ');
     const verdicts = await checkInvariants(db, ledger, cards, countersBefore);
     results.push({
       scenario,

@@ -56,6 +56,13 @@ async function druidIds(cards: string[]): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** Runs `work` and returns how many seconds it took. */
+export async function secondsTaken(work: () => Promise<unknown>): Promise<number> {
+  const started = Date.now();
+  await work();
+  return (Date.now() - started) / 1000;
+}
+
 /** Seconds each wait of waitUntilQuiet took, in order: where a slow recovery spent its time. */
 export interface QuietPhases {
   readModel: number;
@@ -66,20 +73,15 @@ export interface QuietPhases {
 /** Waits (bounded) until the read model and Druid hold as many lines for the cards as there are oks. */
 export async function waitUntilQuiet(db: Pool, ledger: Ledger, cards: string[]): Promise<QuietPhases> {
   const expected = okIds(ledger).length;
-  const timed = async (wait: () => Promise<unknown>) => {
-    const started = Date.now();
-    await wait();
-    return (Date.now() - started) / 1000;
-  };
-  const readModel = await timed(() =>
+  const readModel = await secondsTaken(() =>
     waitFor(async () => ((await readModelIds(db, cards)).length >= expected ? true : undefined), {
       description: `the read model to hold the ${expected} ok withdrawals`,
       timeoutMs: 180_000,
       intervalMs: 500,
     }),
   );
-  const projectorCaughtUp = await timed(() => waitForProjectorCaughtUp(180_000));
-  const druid = await timed(() =>
+  const projectorCaughtUp = await secondsTaken(() => waitForProjectorCaughtUp(180_000));
+  const druid = await secondsTaken(() =>
     waitFor(async () => ((await druidIds(cards)).length >= expected ? true : undefined), {
       description: `Druid to hold the ${expected} ok withdrawals`,
       timeoutMs: 180_000,
