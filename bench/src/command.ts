@@ -9,6 +9,7 @@
 import type { Pool } from 'mysql2/promise';
 import path from 'node:path';
 import { database } from '../../stack/src/settings';
+import { gcDuringRun, gcTotals, type GcDuringRun } from './app-metrics';
 import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
@@ -28,22 +29,30 @@ interface Measured<T> {
   commitsPerGroup: number;
   /** Milliseconds of the database server's CPU per successful withdrawal (null if not measurable). */
   dbCpuMsPer: number | null;
+  /** bank-app's garbage collection during the run (bank-app runs only; the floor has no /metrics). */
+  gc?: GcDuringRun;
 }
 
 async function measured<T>(
   db: Pool,
   run: () => Promise<T>,
   successes: (result: T) => number,
+  gcOf?: BenchApp,
 ): Promise<Measured<T>> {
   await waitForQuietTopic(CHANGE_TOPIC, 1500, 300_000);
   const before = await serverCounters(db);
+  const gcBefore = gcOf && (await gcTotals(gcOf.url));
   const cpuBefore = databaseCpuSeconds();
+  const started = Date.now();
   const result = await run();
+  const seconds = (Date.now() - started) / 1000;
   const cpuAfter = databaseCpuSeconds();
+  const gcAfter = gcOf && (await gcTotals(gcOf.url));
   const delta: Counters = counterDelta(before, await serverCounters(db));
   const ok = Math.max(1, successes(result));
   return {
     result,
+    gc: gcBefore && gcAfter ? gcDuringRun(gcBefore, gcAfter, seconds) : undefined,
     statementsPer: round(delta.Questions / ok, 2),
     commitsPerGroup: round(delta.Binlog_commits / Math.max(1, delta.Binlog_group_commits), 2),
     dbCpuMsPer:
@@ -53,8 +62,9 @@ async function measured<T>(
   };
 }
 
-function appRun(db: Pool, run: () => Promise<LoadResult>): Promise<Measured<LoadResult>> {
-  return measured(db, run, (result) => result.ok);
+/** A load run against bank-app (`app`: its GC is read too) or the HTTP floor. */
+function appRun(db: Pool, run: () => Promise<LoadResult>, app?: BenchApp): Promise<Measured<LoadResult>> {
+  return measured(db, run, (result) => result.ok, app);
 }
 
 function sysbenchRun(db: Pool, options: SysbenchOptions): Promise<Measured<SysbenchResult>> {
@@ -70,7 +80,8 @@ function describeApp(label: string, run: Measured<LoadResult>): string {
   return (
     `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ` +
     `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync, ` +
-    `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal`
+    `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal` +
+    (run.gc ? `, GC ${run.gc.msPerSecond} ms/s (scavenge mean ${run.gc.meanMinorPauseMs} ms)` : '')
   );
 }
 
@@ -127,7 +138,7 @@ async function throughputPair(
     }
     const profiling = profile && repetition === 1;
     if (profiling) await toggleProfiler(app, false);
-    const measuredApp = await appRun(db, () => maxRateLoad(load, connections, benchConfig.runSeconds));
+    const measuredApp = await appRun(db, () => maxRateLoad(load, connections, benchConfig.runSeconds), app);
     if (profiling) await toggleProfiler(app, true);
     say(label, describeApp(`#${repetition} bank-app`, measuredApp));
     runs.app.push(measuredApp);
@@ -146,6 +157,22 @@ async function throughputPair(
 }
 
 const rateOf = (runs: Measured<LoadResult>[]) => medianOf(runs, (run) => run.result.perSecond);
+
+/** bank-app's GC pause per second of load, and each run's mean scavenge. */
+function gcFigure(name: string, runs: Measured<LoadResult>[]): Figure {
+  return figure(
+    name,
+    medianOf(runs, (run) => run.gc?.msPerSecond ?? Number.NaN),
+    'ms/s',
+    {
+      detail: {
+        note: "bank-app's GC pauses (all kinds) per second of the run, from its nodejs_gc_duration_seconds",
+        perRepetition: runs.map((run) => run.gc?.msPerSecond ?? null),
+        meanScavengeMs: runs.map((run) => run.gc?.meanMinorPauseMs ?? null),
+      },
+    },
+  );
+}
 
 function floorFigure(name: string, runs: Measured<LoadResult>[], dbRate: number, note: string): Figure {
   return figure(name, rateOf(runs), 'req/s', {
@@ -263,6 +290,7 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
         detail: { note: 'Binlog_commits / Binlog_group_commits during the run (group commit batching)' },
       },
     ),
+    gcFigure(`${prefix}_app_gc_ms_per_s`, runs.app),
   ];
 }
 
@@ -310,7 +338,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     });
     say('half load', describeSysbench(`#${repetition} sysbench --rate=${rate}`, ceiling));
     steadyDb.push(ceiling);
-    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds));
+    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds), app);
     say('half load', describeApp(`#${repetition} bank-app at ${rate}/s`, run));
     steady.push(run);
   }
@@ -334,6 +362,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
         },
       },
     ),
+    gcFigure('command_half_load_app_gc_ms_per_s', steady),
   );
 
   const hot = await throughputPair(

@@ -86,6 +86,7 @@ export async function versions(db: Pool): Promise<Record<string, string>> {
     druid: druid?.version ?? jarVersion(paths.druidLib, /^druid-server-([\d.]+)\.jar$/),
     kafkajs: packageVersion('kafkajs'),
     nestjs: packageVersion('@nestjs/core'),
+    fastify: packageVersion('fastify'),
     typeorm: packageVersion('typeorm'),
     mysql2: packageVersion('mysql2'),
     sysbench: await sysbenchVersion(),
