@@ -13,7 +13,8 @@ import { gcDuringRun, gcTotals, type GcDuringRun } from './app-metrics';
 import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
-import { counterDelta, databaseCpuSeconds, serverCounters, type Counters } from './db';
+import { busyCores, databaseCpuSeconds, otherComponentsCpuSeconds } from './cpu';
+import { counterDelta, serverCounters, type Counters } from './db';
 import { CHANGE_TOPIC, waitForQuietTopic } from './kafka';
 import { maxRateLoad, steadyRateLoad, type LoadResult, type WithdrawalLoad } from './load';
 import { say } from './log';
@@ -31,6 +32,8 @@ interface Measured<T> {
   dbCpuMsPer: number | null;
   /** bank-app's garbage collection during the run (bank-app runs only; the floor has no /metrics). */
   gc?: GcDuringRun;
+  /** Cores the other stack components kept busy during the run (those above 0.05). */
+  others: Record<string, number>;
 }
 
 async function measured<T>(
@@ -43,16 +46,19 @@ async function measured<T>(
   const before = await serverCounters(db);
   const gcBefore = gcOf && (await gcTotals(gcOf.url));
   const cpuBefore = databaseCpuSeconds();
+  const othersBefore = otherComponentsCpuSeconds();
   const started = Date.now();
   const result = await run();
   const seconds = (Date.now() - started) / 1000;
   const cpuAfter = databaseCpuSeconds();
+  const others = busyCores(othersBefore, otherComponentsCpuSeconds(), seconds);
   const gcAfter = gcOf && (await gcTotals(gcOf.url));
   const delta: Counters = counterDelta(before, await serverCounters(db));
   const ok = Math.max(1, successes(result));
   return {
     result,
     gc: gcBefore && gcAfter ? gcDuringRun(gcBefore, gcAfter, seconds) : undefined,
+    others,
     statementsPer: round(delta.Questions / ok, 2),
     commitsPerGroup: round(delta.Binlog_commits / Math.max(1, delta.Binlog_group_commits), 2),
     dbCpuMsPer:
@@ -81,14 +87,21 @@ function describeApp(label: string, run: Measured<LoadResult>): string {
     `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ` +
     `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync, ` +
     `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal` +
-    (run.gc ? `, GC ${run.gc.msPerSecond} ms/s (scavenge mean ${run.gc.meanMinorPauseMs} ms)` : '')
+    (run.gc ? `, GC ${run.gc.msPerSecond} ms/s (scavenge mean ${run.gc.meanMinorPauseMs} ms)` : '') +
+    describeOthers(run)
   );
+}
+
+function describeOthers(run: Measured<unknown>): string {
+  const busy = Object.entries(run.others).map(([name, cores]) => `${name} ${cores}`);
+  return busy.length > 0 ? `; other components (cores): ${busy.join(', ')}` : '';
 }
 
 function describeSysbench(label: string, run: Measured<SysbenchResult>): string {
   return (
     `${label}: ${run.result.perSecond} UPDATE/s, p99 ${run.result.p99Ms} ms, ${run.commitsPerGroup} commits/fsync, ` +
-    `database CPU ${run.dbCpuMsPer ?? '?'} ms/UPDATE`
+    `database CPU ${run.dbCpuMsPer ?? '?'} ms/UPDATE` +
+    describeOthers(run)
   );
 }
 
@@ -358,6 +371,9 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           p95: steady.map((run) => run.result.latency.p95),
           p99: steady.map((run) => run.result.latency.p99),
           non2xx: steady.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
+          ceilingP99: steadyDb.map((run) => run.result.p99Ms),
+          otherComponentsCores: steady.map((run) => run.others),
+          otherComponentsCoresDuringCeiling: steadyDb.map((run) => run.others),
           ceilingMethod: `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile`,
         },
       },

@@ -1,9 +1,7 @@
 // The bench's own connection to the database (the app's user: DML only), for the bench cards, the
 // durability settings it records, server counters around a run and the freshness read-out.
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
-import fs from 'node:fs';
-import path from 'node:path';
-import { database, host, paths, ports } from '../../stack/src/settings';
+import { database, host, ports } from '../../stack/src/settings';
 
 export function openDb(): Pool {
   return createPool({
@@ -48,22 +46,3 @@ export function counterDelta(before: Counters, after: Counters): Counters {
     Object.keys(before).map((name) => [name, after[name as keyof Counters] - before[name as keyof Counters]]),
   ) as Counters;
 }
-
-/**
- * CPU seconds the database server has used so far (user + system, from /proc; Linux only, and only for
- * the local stack's mariadbd, whose pid file the launcher writes). Undefined when it cannot be read.
- */
-export function databaseCpuSeconds(): number | undefined {
-  try {
-    const pid = fs.readFileSync(path.join(paths.run, 'mariadb.pid'), 'utf8').trim();
-    // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 12th, stime the 13th.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common architecture). */
-const CLOCK_TICKS_PER_SECOND = 100;
