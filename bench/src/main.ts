@@ -204,6 +204,7 @@ async function main(): Promise<number> {
       const app = await startApp('bench-pipeline', { projector: true });
       try {
         await waitForProjector();
+        await waitForDruidIngestion(); // what the projector just published, after the command runs
         const fresh = await freshnessBenchmarks(db, app);
         // The projection benchmark's backlog is projected live too, so nothing is left for the next projector.
         await ensureBacklog();
