@@ -53,7 +53,9 @@ async function waitForDruidIngestion(): Promise<void> {
         payload?: { state?: string; aggregateLag?: number | null; minimumLag?: Record<string, number> };
       };
       const lags = Object.values(payload.minimumLag ?? {});
-      const caughtUp = payload.state === 'RUNNING' && lags.length > 0 && lags.every((lag) => lag <= 1);
+      const caughtUp =
+        payload.state === 'RUNNING' &&
+        (lags.length > 0 ? lags.every((lag) => lag <= 1) : payload.aggregateLag === 0);
       if (!caughtUp && !announced && (payload.aggregateLag ?? 0) > lags.length) {
         announced = true;
         say('druid', `ingestion catching up with ${payload.aggregateLag} records`);
