@@ -201,6 +201,12 @@ async function freshnessRun(db: Pool, app: BenchApp, repetition: number): Promis
         `${run.druid.p50}/${run.druid.p99} ms (Kafka consumer p99 ${run.druidFloor.p99} ms, poll ${run.druidQueryMsMedian} ms, ` +
         `missing ${run.missingInDruid})`,
     );
+    // Latencies of nothing would read as a perfect score: a run without one withdrawal measured nothing.
+    if (load.ok === 0) {
+      throw new Error(
+        `freshness run #${repetition}: no withdrawal succeeded (non-2xx ${load.non2xx}, errors ${load.errors})`,
+      );
+    }
     return run;
   } finally {
     await poller.stop();

@@ -205,6 +205,7 @@ async function main(): Promise<number> {
     await section('freshness', async () => {
       const app = await startApp('bench-pipeline', { projector: true });
       try {
+        await ensureBenchCards(db, app.url); // created by the command section, unless it was skipped
         await waitForProjector();
         await waitForDruidIngestion(); // what the projector just published, after the command runs
         const fresh = await freshnessBenchmarks(db, app);
