@@ -8,7 +8,7 @@ import { localConnector, writeLocalSecrets } from '../../stack/src/connector';
 import { ensureDebianPackages } from '../../stack/src/install';
 import { configuredEndpoints, ensureTopics, register, registerConnector } from '../../stack/src/register';
 import { down, up } from '../../stack/src/stack';
-import { localSupervisor } from '../../stack/src/supervisor';
+import { composeSupervisor, supervisorStatus } from '../../stack/src/supervisor';
 import { startApp, stopAllApps, stopApp } from './app-process';
 import { ensureBenchCards } from './cards';
 import { commandBenchmarks } from './command';
@@ -40,27 +40,22 @@ const SECTIONS = {
  * record of a partition written by transactions is a commit marker, which Druid counts as lag).
  */
 async function waitForDruidIngestion(): Promise<void> {
-  const { overlordUrl, kafkaBrokers } = configuredEndpoints();
-  const id = localSupervisor(kafkaBrokers.join(',')).spec.dataSchema.dataSource;
+  const { overlordUrl } = configuredEndpoints();
+  const id = composeSupervisor().spec.dataSchema.dataSource;
   let announced = false;
   await waitUntil(
     `Druid supervisor ${id} to catch up with ministatement`,
     async () => {
-      const response = await fetch(`${overlordUrl}/druid/indexer/v1/supervisor/${id}/status`, {
-        signal: AbortSignal.timeout(5000),
-      });
-      const { payload = {} } = (await response.json()) as {
-        payload?: { state?: string; aggregateLag?: number | null; minimumLag?: Record<string, number> };
-      };
-      const lags = Object.values(payload.minimumLag ?? {});
+      const status = await supervisorStatus(overlordUrl, id);
+      const lags = Object.values(status.minimumLag ?? {});
       const caughtUp =
-        payload.state === 'RUNNING' &&
-        (lags.length > 0 ? lags.every((lag) => lag <= 1) : payload.aggregateLag === 0);
-      if (!caughtUp && !announced && (payload.aggregateLag ?? 0) > lags.length) {
+        status.state === 'RUNNING' &&
+        (lags.length > 0 ? lags.every((lag) => lag <= 1) : status.aggregateLag === 0);
+      if (!caughtUp && !announced && (status.aggregateLag ?? 0) > lags.length) {
         announced = true;
-        say('druid', `ingestion catching up with ${payload.aggregateLag} records`);
+        say('druid', `ingestion catching up with ${status.aggregateLag} records`);
       }
-      return caughtUp ? true : `state ${payload.state}, lag ${JSON.stringify(payload.minimumLag)}`;
+      return caughtUp ? true : `state ${status.state}, lag ${JSON.stringify(status.minimumLag)}`;
     },
     { timeoutMs: 600_000, intervalMs: 2000 },
   );

@@ -26,8 +26,21 @@ export function localSupervisor(kafkaBootstrap: string): SupervisorSpec {
   return spec;
 }
 
-interface SupervisorStatus {
-  payload: { state: string; detailedState: string; recentErrors?: unknown[] };
+/** The overlord's `…/supervisor/<id>/status` payload, the fields read here and by the bench. */
+export interface SupervisorStatus {
+  state: string;
+  detailedState: string;
+  /** Records not yet read, all partitions together; per partition in minimumLag. */
+  aggregateLag?: number | null;
+  minimumLag?: Record<string, number>;
+}
+
+export async function supervisorStatus(overlordUrl: string, id: string): Promise<SupervisorStatus> {
+  const response = await axios.get<{ payload: SupervisorStatus }>(
+    `${overlordUrl}/druid/indexer/v1/supervisor/${id}/status`,
+    { timeout: 5000 },
+  );
+  return response.data.payload;
 }
 
 /**
@@ -54,14 +67,9 @@ export async function registerSupervisor(overlordUrl: string, spec: SupervisorSp
   await waitFor(
     `Druid supervisor ${id} to be RUNNING`,
     async () => {
-      const response = await axios.get<SupervisorStatus>(
-        `${overlordUrl}/druid/indexer/v1/supervisor/${id}/status`,
-        {
-          timeout: 5000,
-        },
-      );
-      state = `${response.data.payload.state}/${response.data.payload.detailedState}`;
-      return response.data.payload.state === 'RUNNING';
+      const status = await supervisorStatus(overlordUrl, id);
+      state = `${status.state}/${status.detailedState}`;
+      return status.state === 'RUNNING';
     },
     { timeoutMs: 90_000, intervalMs: 1000 },
   ).catch((error: Error) => {
