@@ -4,15 +4,14 @@
 // its projector switched off, so the only projectors are the processes this file starts and kills.
 import { AssignerProtocol } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
-import { loadAppConfig } from '../src/config/app-config';
 import { startApp, type TestApp } from './support/app';
 import { buildApp, spawnApp, stopApp, type AppProcess } from './support/app-process';
 import { createCard } from './support/cards';
 import { openTestDb } from './support/db';
 import { expectExactlyOnce, linesOf, startLoad, withdraw, type Receipt } from './support/exactly-once';
 import {
-  kafka,
   ministatementOf,
+  projectorGroupMembers,
   waitForConnectorRunning,
   waitForProjectorCaughtUp,
 } from './support/pipeline';
@@ -44,17 +43,10 @@ afterAll(async () => {
 
 /** The partitions of debit_card each member of the projector group holds. */
 async function assignments(): Promise<number[][]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([loadAppConfig().projector.groupId]);
-    return (groups[0]?.members ?? []).map(
-      (member) =>
-        AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment.debit_card ?? [],
-    );
-  } finally {
-    await admin.disconnect();
-  }
+  return (await projectorGroupMembers()).map(
+    (member) =>
+      AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment.debit_card ?? [],
+  );
 }
 
 async function projector(

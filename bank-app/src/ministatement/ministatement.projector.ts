@@ -6,7 +6,7 @@
 //      offset (partition-transactions.ts, which also fences older owners of the partition).
 // A crash between 1 and 2 replays the batch: its lines exist with the same offsets and are published
 // again, while the aborted Kafka transaction is invisible to read_committed consumers such as Druid.
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import {
   Kafka,
@@ -33,7 +33,7 @@ import { ProjectorStats } from './projector.stats';
 const BATCH_ATTEMPTS = 5;
 
 @Injectable()
-export class MinistatementProjector implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MinistatementProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MinistatementProjector.name);
   private readonly kafka: Kafka;
   private consumer?: Consumer;
@@ -67,7 +67,8 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
     void this.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before onApplicationShutdown closes the database pools, so an in-flight batch can finish. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     await this.stop();
@@ -76,22 +77,26 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
   private async start(): Promise<void> {
     const groupId = this.config.projector.groupId;
     try {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
-      this.transactions = new PartitionTransactions(
-        this.kafka,
-        this.admin,
-        this.config.kafka.brokers,
-        groupId,
-      );
-      this.consumer = this.kafka.consumer({
+      const admin = this.kafka.admin();
+      this.admin = admin;
+      await admin.connect();
+      // Shutdown may land during any await below; its stop() closes what existed then, and these
+      // checks close what was still connecting, so no client outlives the application.
+      if (this.stopping) return await this.stop();
+      this.transactions = new PartitionTransactions(this.kafka, admin, this.config.kafka.brokers, groupId);
+      const consumer: Consumer = this.kafka.consumer({
         groupId,
         sessionTimeout: this.config.projector.sessionTimeoutMs,
         heartbeatInterval: 1000,
         maxWaitTimeInMs: 50, // latency: a withdrawal should not wait for a full fetch
-        retry: { retries: 5 },
+        retry: {
+          retries: 5,
+          // kafkajs restarts a crashed consumer on its own timer; a retired one (shutdown, or replaced
+          // by scheduleRestart) must stay down, or it would come back after the app has closed.
+          restartOnFailure: () => Promise.resolve(this.isCurrent(consumer)),
+        },
       });
-      const consumer = this.consumer;
+      this.consumer = consumer;
       const transactions = this.transactions;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
@@ -100,6 +105,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
       });
       // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
       consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!this.isCurrent(consumer)) return;
         this.logger.error(
           `consumer crashed (${payload.error.message}); kafkajs restarts: ${payload.restart}`,
         );
@@ -114,11 +120,18 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
         partitionsConsumedConcurrently: this.config.projector.concurrency,
         eachBatch: (payload) => this.projectBatch(payload),
       });
+      if (this.stopping) return await this.stop();
       this.stats.running = true;
     } catch (error) {
+      if (this.stopping) return await this.stop();
       this.logger.error(`projector could not start: ${(error as Error).message}`);
       this.scheduleRestart();
     }
+  }
+
+  /** True for the consumer the projector currently runs, false once shutting down or replaced. */
+  private isCurrent(consumer: Consumer): boolean {
+    return !this.stopping && this.consumer === consumer;
   }
 
   private scheduleRestart(): void {
@@ -133,10 +146,11 @@ export class MinistatementProjector implements OnApplicationBootstrap, OnApplica
 
   private async stop(): Promise<void> {
     this.stats.running = false;
-    await this.consumer?.disconnect().catch(() => undefined);
-    await this.transactions?.closeAll();
-    await this.admin?.disconnect().catch(() => undefined);
-    this.consumer = undefined;
+    const { consumer, transactions, admin } = this;
+    this.consumer = undefined; // retired first, so its crash while disconnecting restarts nothing
+    await consumer?.disconnect().catch(() => undefined);
+    await transactions?.closeAll();
+    await admin?.disconnect().catch(() => undefined);
   }
 
   private async projectBatch(payload: EachBatchPayload): Promise<void> {

@@ -1,7 +1,7 @@
 // Observes the pipeline from outside, the way a user would check it: the Kafka topics read with a
 // read_committed consumer, the projector group's progress, and the Connect REST API.
 import axios from 'axios';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type MemberDescription } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
@@ -125,6 +125,20 @@ export async function projectorCaughtUp(groupId = config.projector.groupId): Pro
       const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
       return BigInt(high) === 0n || BigInt(offset) >= BigInt(high);
     });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The projector group's members as the broker's group coordinator sees them. */
+export async function projectorGroupMembers(
+  groupId = config.projector.groupId,
+): Promise<MemberDescription[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return groups[0]?.members ?? [];
   } finally {
     await admin.disconnect();
   }

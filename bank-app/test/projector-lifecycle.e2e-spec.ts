@@ -1,0 +1,42 @@
+// The projector's lifecycle inside the application. kafkajs restarts a crashed consumer on a timer of
+// its own. Closing the app while the projector was still connecting or joining its group crashes that
+// consumer (its connections are torn down under it), and kafkajs used to bring it back after close()
+// had returned: a projector nobody owned, writing to closed pools and keeping the process alive.
+import { Logger } from '@nestjs/common';
+import { loadAppConfig } from '../src/config/app-config';
+import { startApp } from './support/app';
+import { projectorGroupMembers } from './support/pipeline';
+import { waitFor } from './support/wait-for';
+
+const { sessionTimeoutMs } = loadAppConfig().projector;
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+it('closing the app while its projector is still starting leaves no consumer behind', async () => {
+  const warnings = jest.spyOn(Logger.prototype, 'warn'); // kafkajs logs through the projector's logger
+
+  // Closed while connecting: the app's bootstrap has only just started the projector.
+  await (await startApp()).close();
+
+  // Closed while joining: as soon as the group coordinator lists a member.
+  const joining = await startApp();
+  await waitFor(async () => ((await projectorGroupMembers()).length > 0 ? true : undefined), {
+    description: 'the projector to ask to join its group',
+    intervalMs: 20,
+    timeoutMs: 60_000,
+  });
+  await joining.close();
+
+  // A member that crashed mid-join stays listed until its session times out; a consumer restarted
+  // behind the app's back would join again instead.
+  await waitFor(async () => ((await projectorGroupMembers()).length === 0 ? true : undefined), {
+    description: 'the projector group to have no members once every app is closed',
+    timeoutMs: sessionTimeoutMs * 3,
+  });
+  const restarts = warnings.mock.calls
+    .map(([message]) => String(message))
+    .filter((message) => message.includes('Restarting the consumer'));
+  expect(restarts).toEqual([]);
+});
