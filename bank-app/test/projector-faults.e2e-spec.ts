@@ -1,7 +1,8 @@
 // The projector as a real OS process under faults: a crash between its database commit and its Kafka
-// commit, a SIGKILL in the middle of the load, and two instances sharing the consumer group while one
-// of them stops. Each is followed by the same exactly-once checks. The HTTP side runs in-process with
-// its projector switched off, so the only projectors are the processes this file starts and kills.
+// commit, a crash inside its Kafka transaction, a SIGKILL in the middle of the load, and two instances
+// sharing the consumer group while one of them stops. Each is followed by the same exactly-once checks.
+// The HTTP side runs in-process with its projector switched off, so the only projectors are the
+// processes this file starts and kills.
 import { AssignerProtocol } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { startApp, type TestApp } from './support/app';
@@ -9,8 +10,10 @@ import { buildApp, spawnApp, stopApp, type AppProcess } from './support/app-proc
 import { createCard } from './support/cards';
 import { openTestDb } from './support/db';
 import { expectExactlyOnce, linesOf, startLoad, withdraw, type Receipt } from './support/exactly-once';
+import { TRANSACTION_TIMEOUT_MS } from '../src/ministatement/partition-transactions';
 import {
   ministatementOf,
+  projectorCaughtUp,
   projectorGroupMembers,
   waitForConnectorRunning,
   waitForProjectorCaughtUp,
@@ -81,6 +84,30 @@ it('replays a batch whose database commit landed but whose Kafka transaction nev
   expect(written.filter((line) => published.has(line.id))).toEqual([]); // in the database, not yet in Kafka
 
   await projector('projector-after-crash', 18_202);
+  await expectExactlyOnce(db, cards, accepted);
+});
+
+it('aborts the transaction a killed projector left open at once, instead of waiting for it to time out', async () => {
+  const cards = await Promise.all([1, 2].map(() => createCard(testApp, '1000.00', 'crash-in-txn')));
+  const accepted: Receipt[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    accepted.push(...(await Promise.all(cards.map((card) => withdraw(testApp, card, '1.25')))));
+  }
+
+  // Killed inside the Kafka transaction: its messages and the consumer offset sent, the commit not.
+  const crashing = await projector(
+    'projector-crash-in-txn',
+    18_203,
+    { PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS: '1', PROJECTOR_FAULT_KILL_POINT: 'before-kafka-commit' },
+    false,
+  );
+  await expect(crashing.exited).resolves.toEqual({ code: null, signal: 'SIGKILL' });
+  expect(await projectorCaughtUp()).toBe(false); // the offsets wait in the open transaction
+
+  // Until the broker aborts that transaction by timeout, its partition's offset is unstable: a new
+  // owner that read the offset before fencing the old one would wait for it. Bounded well below it.
+  await projector('projector-after-crash-in-txn', 18_204);
+  await waitForProjectorCaughtUp(TRANSACTION_TIMEOUT_MS / 2);
   await expectExactlyOnce(db, cards, accepted);
 });
 

@@ -48,6 +48,7 @@ export abstract class AppConfig {
     /** How long GET /moneywithdrawals?minVersion= waits for the read model at most. */
     minVersionWaitMs: number;
     faultKillAfterDatabaseCommits?: number;
+    faultKillPoint: 'after-database-commit' | 'before-kafka-commit';
   };
 }
 
@@ -79,6 +80,7 @@ export function toAppConfig(env: Env): AppConfig {
       concurrency: env.PROJECTOR_CONCURRENCY,
       minVersionWaitMs: env.STATEMENT_MIN_VERSION_WAIT_MS,
       faultKillAfterDatabaseCommits: env.PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS,
+      faultKillPoint: env.PROJECTOR_FAULT_KILL_POINT,
     },
   };
 }

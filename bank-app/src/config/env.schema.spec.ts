@@ -46,6 +46,7 @@ describe('validateEnv', () => {
     ['CONNECT_URL', 'not a url'],
     ['DRUID_OVERLORD_URL', 'ftp://druid:8081'],
     ['DB_NAME', 'bank; DROP'],
+    ['PROJECTOR_FAULT_KILL_POINT', 'sometimes'],
   ])('refuses %s=%p and names the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(name);
   });

@@ -26,6 +26,7 @@ export interface Env {
   PROJECTOR_CONCURRENCY: number;
   STATEMENT_MIN_VERSION_WAIT_MS: number;
   PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS?: number;
+  PROJECTOR_FAULT_KILL_POINT: 'after-database-commit' | 'before-kafka-commit';
   /** Absent: json when stdout is not a terminal, pretty when it is (decided by the logger). */
   LOG_FORMAT?: 'json' | 'pretty';
 }
@@ -135,7 +136,17 @@ export function validateEnv(env: RawEnv): Env {
       raw(env, 'PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS') === undefined
         ? undefined
         : integer(env, 'PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS', 1, 1, 1000000, errors),
+    // ...right after that commit, or later in the same batch: inside the Kafka transaction, all sent.
+    PROJECTOR_FAULT_KILL_POINT: 'after-database-commit',
   };
+  const killPoint = raw(env, 'PROJECTOR_FAULT_KILL_POINT');
+  if (killPoint === 'after-database-commit' || killPoint === 'before-kafka-commit') {
+    result.PROJECTOR_FAULT_KILL_POINT = killPoint;
+  } else if (killPoint !== undefined) {
+    errors.push(
+      `PROJECTOR_FAULT_KILL_POINT must be after-database-commit or before-kafka-commit (got "${killPoint}")`,
+    );
+  }
   const logFormat = raw(env, 'LOG_FORMAT');
   if (logFormat === 'json' || logFormat === 'pretty') result.LOG_FORMAT = logFormat;
   else if (logFormat !== undefined) errors.push(`LOG_FORMAT must be json or pretty (got "${logFormat}")`);

@@ -168,16 +168,21 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         if (messages.length > 0) {
           const { events, deadLetters } = this.interpret(partition, messages);
           const applied = await this.readModel.applyBatch(events);
-          if (applied.toPublish.length > 0) this.faultAfterDatabaseCommit();
+          const fault = applied.toPublish.length > 0 ? this.faultAfterDatabaseCommit() : undefined;
+          if (fault === 'after-database-commit') this.killForFaultTest();
           const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-          const positions = await writer.commit(this.config.projector.groupId, {
-            ministatement: applied.toPublish.map((withdrawal) => ({
-              key: withdrawal.debitCardId,
-              value: JSON.stringify(ministatementMessage(withdrawal)),
-            })),
-            deadLetters,
-            nextOffset,
-          });
+          const positions = await writer.commit(
+            this.config.projector.groupId,
+            {
+              ministatement: applied.toPublish.map((withdrawal) => ({
+                key: withdrawal.debitCardId,
+                value: JSON.stringify(ministatementMessage(withdrawal)),
+              })),
+              deadLetters,
+              nextOffset,
+            },
+            fault === 'before-kafka-commit' ? () => this.killForFaultTest() : undefined,
+          );
           this.stats.recordBatch({
             events: messages.length,
             published: applied.toPublish,
@@ -250,16 +255,20 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * Test hook for the crash-between-commits fault test: after the N-th database commit that wrote
-   * statement lines, dies like `kill -9`, before the Kafka transaction.
+   * Test hook for the crash fault tests: the N-th database commit that wrote statement lines arms it,
+   * and the process then dies like `kill -9` at the configured point (before or inside the Kafka
+   * transaction). Returns that point once armed.
    */
-  private faultAfterDatabaseCommit(): void {
-    const remaining = this.config.projector.faultKillAfterDatabaseCommits;
-    if (remaining === undefined) return;
+  private faultAfterDatabaseCommit(): AppConfig['projector']['faultKillPoint'] | undefined {
+    const { faultKillAfterDatabaseCommits: remaining, faultKillPoint } = this.config.projector;
+    if (remaining === undefined) return undefined;
     this.stats.databaseCommitsBeforeFault = (this.stats.databaseCommitsBeforeFault ?? remaining) - 1;
-    if (this.stats.databaseCommitsBeforeFault <= 0) {
-      this.logger.error('PROJECTOR_FAULT_KILL_AFTER_DB_COMMITS reached: killing this process with SIGKILL');
-      process.kill(process.pid, 'SIGKILL');
-    }
+    return this.stats.databaseCommitsBeforeFault <= 0 ? faultKillPoint : undefined;
+  }
+
+  private killForFaultTest(): void {
+    const { faultKillPoint } = this.config.projector;
+    this.logger.error(`fault hook reached (${faultKillPoint}): killing this process with SIGKILL`);
+    process.kill(process.pid, 'SIGKILL');
   }
 }

@@ -1,9 +1,10 @@
 // One transactional producer per partition of `debit_card`, with transactionalId `<group>.<partition>`.
 // Whoever owns a partition initialises that producer, which fences every older owner: a projector that
 // was paused (SIGSTOP) past its session timeout and wakes up cannot commit any more. Initialising also
-// waits until the previous transaction of that id is complete; then the owner reads the partition's
-// committed offset, because the old owner may have committed after our consumer fetched its start
-// offset. Events below that offset are already published and must not be published again.
+// aborts a transaction the previous owner left open (killed mid-batch) and waits until that is done;
+// then the owner reads the partition's committed offset, because the old owner may have committed after
+// our consumer fetched its start offset. Events below that offset are already published and must not
+// be published again.
 //
 // That read must be *stable*: the group coordinator applies a transaction's offsets a moment after the
 // transaction completes, and a plain OffsetFetch can still return the previous offset (stable-offsets.ts
@@ -22,6 +23,12 @@ import { fetchStableOffsets } from './stable-offsets';
 export const CHANGE_TOPIC = 'debit_card';
 export const MINISTATEMENT_TOPIC = 'ministatement';
 export const DLQ_TOPIC = 'debit_card.dlq';
+
+/**
+ * The longest a transaction may stay open (kafkajs' default, stated here): the broker aborts one whose
+ * owner died only after this long. New owners do not wait for it: opening a writer aborts it at once.
+ */
+export const TRANSACTION_TIMEOUT_MS = 60_000;
 
 /** Everything one batch sends: statement messages, dead letters, and the next offset to consume. */
 export interface BatchOutput {
@@ -78,12 +85,18 @@ class PartitionWriter {
   ): Promise<PartitionWriter> {
     const producer = kafka.producer({
       transactionalId: `${groupId}.${partition}`,
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     });
-    await producer.connect(); // InitProducerId: bumps the epoch, fencing any other holder of this id
+    await producer.connect();
     try {
+      // kafkajs initialises the transactional id (InitProducerId: new epoch, fencing, aborting the old
+      // owner's open transaction) only in its first transaction(), not in connect(). Until then the
+      // offset read below would wait for that open transaction to time out, and a paused old owner
+      // could still commit after it; so begin one now and abort it (empty: nothing is sent).
+      await (await producer.transaction()).abort();
       const [offsets, metadata] = await Promise.all([
         fetchStableOffsets({ brokers, clientId: `${groupId}.${partition}` }, groupId, CHANGE_TOPIC, [
           partition,
@@ -109,7 +122,7 @@ class PartitionWriter {
    * Sends the batch's messages and commits the consumer offset, atomically. Returns where each
    * `ministatement` message landed, in the order given.
    */
-  async commit(groupId: string, output: BatchOutput): Promise<RecordPosition[]> {
+  async commit(groupId: string, output: BatchOutput, beforeCommit?: () => void): Promise<RecordPosition[]> {
     const transaction = await this.producer.transaction();
     try {
       const messages = output.ministatement.map((message) => ({
@@ -136,6 +149,7 @@ class PartitionWriter {
           { topic: CHANGE_TOPIC, partitions: [{ partition: this.partition, offset: output.nextOffset }] },
         ],
       });
+      beforeCommit?.(); // the fault tests' hook: everything is sent, nothing committed
       await transaction.commit();
       this.committedOffset = BigInt(output.nextOffset);
       return positions;
