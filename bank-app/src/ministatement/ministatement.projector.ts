@@ -168,7 +168,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         if (messages.length > 0) {
           const { events, deadLetters } = this.interpret(partition, messages);
           const applied = await this.readModel.applyBatch(events);
-          const fault = applied.toPublish.length > 0 ? this.faultAfterDatabaseCommit() : undefined;
+          const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
           if (fault === 'after-database-commit') this.killForFaultTest();
           const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
           const positions = await writer.commit(
@@ -259,7 +259,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
    * and the process then dies like `kill -9` at the configured point (before or inside the Kafka
    * transaction). Returns that point once armed.
    */
-  private faultAfterDatabaseCommit(): AppConfig['projector']['faultKillPoint'] | undefined {
+  private armedFaultKillPoint(): AppConfig['projector']['faultKillPoint'] | undefined {
     const { faultKillAfterDatabaseCommits: remaining, faultKillPoint } = this.config.projector;
     if (remaining === undefined) return undefined;
     this.stats.databaseCommitsBeforeFault = (this.stats.databaseCommitsBeforeFault ?? remaining) - 1;
