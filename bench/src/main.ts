@@ -36,26 +36,39 @@ const SECTIONS = {
 /**
  * Druid's ingestion task, after a (re)start, re-reads `ministatement` from its last checkpoint and
  * persists what it read: minutes of a whole core on this machine. Measuring anything meanwhile would
- * measure that too, so the bench waits until every partition is at most one record behind (the last
- * record of a partition written by transactions is a commit marker, which Druid counts as lag).
+ * measure that too, so the bench waits until Druid has read everything it can. Druid counts as lag
+ * what it never reads: a commit marker (1 at the end of a partition written by transactions) and an
+ * aborted transaction (its records and marker, after a projector crash). So: every partition at most
+ * one behind, or a small lag that has stayed the same for STEADY_LAG_MS (nothing left to read).
  */
+const STEADY_LAG_MS = 10_000;
+const STEADY_LAG_MAX_RECORDS = 1000;
+
 async function waitForDruidIngestion(): Promise<void> {
   const { overlordUrl } = configuredEndpoints();
   const id = composeSupervisor().spec.dataSchema.dataSource;
   let announced = false;
+  let lastLags = '';
+  let sameSince = Date.now();
   await waitUntil(
     `Druid supervisor ${id} to catch up with ministatement`,
     async () => {
       const status = await supervisorStatus(overlordUrl, id);
       const lags = Object.values(status.minimumLag ?? {});
+      const lagsNow = JSON.stringify(status.minimumLag ?? {});
+      if (lagsNow !== lastLags) [lastLags, sameSince] = [lagsNow, Date.now()];
+      const steady =
+        lags.length > 0 &&
+        Date.now() - sameSince >= STEADY_LAG_MS &&
+        lags.reduce((sum, lag) => sum + lag, 0) <= STEADY_LAG_MAX_RECORDS;
       const caughtUp =
         status.state === 'RUNNING' &&
-        (lags.length > 0 ? lags.every((lag) => lag <= 1) : status.aggregateLag === 0);
+        (lags.length > 0 ? lags.every((lag) => lag <= 1) || steady : status.aggregateLag === 0);
       if (!caughtUp && !announced && (status.aggregateLag ?? 0) > lags.length) {
         announced = true;
         say('druid', `ingestion catching up with ${status.aggregateLag} records`);
       }
-      return caughtUp ? true : `state ${status.state}, lag ${JSON.stringify(status.minimumLag)}`;
+      return caughtUp ? true : `state ${status.state}, lag ${lagsNow}`;
     },
     { timeoutMs: 600_000, intervalMs: 2000 },
   );
