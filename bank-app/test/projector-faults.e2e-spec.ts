@@ -5,12 +5,12 @@
 // processes this file starts and kills.
 import { AssignerProtocol } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
+import { TRANSACTION_TIMEOUT_MS } from '../src/ministatement/partition-transactions';
 import { startApp, type TestApp } from './support/app';
 import { buildApp, spawnApp, stopApp, type AppProcess } from './support/app-process';
 import { createCard } from './support/cards';
 import { openTestDb } from './support/db';
 import { expectExactlyOnce, linesOf, startLoad, withdraw, type Receipt } from './support/exactly-once';
-import { TRANSACTION_TIMEOUT_MS } from '../src/ministatement/partition-transactions';
 import {
   ministatementOf,
   projectorCaughtUp,
