@@ -7,13 +7,21 @@
 // each repetition, and before every measured run the bench waits until Debezium has shipped the
 // previous run's change events, so no side pays for another's CDC work.
 import type { Pool } from 'mysql2/promise';
+import os from 'node:os';
 import path from 'node:path';
 import { database } from '../../stack/src/settings';
 import { gcDuringRun, gcTotals, type GcDuringRun } from './app-metrics';
 import { startApp, stopApp, toggleProfiler, type BenchApp } from './app-process';
 import { benchCards } from './cards';
 import { benchConfig } from './config';
-import { busyCores, databaseCpuSeconds, otherComponentsCpuSeconds } from './cpu';
+import {
+  busyCores,
+  cpuSecondsOf,
+  databaseCpuSeconds,
+  loadGeneratorCpuSeconds,
+  machineCpuSeconds,
+  otherComponentsCpuSeconds,
+} from './cpu';
 import { counterDelta, serverCounters, type Counters } from './db';
 import { CHANGE_TOPIC, waitForQuietTopic } from './kafka';
 import { maxRateLoad, steadyRateLoad, type LoadResult, type WithdrawalLoad } from './load';
@@ -34,22 +42,80 @@ interface Measured<T> {
   gc?: GcDuringRun;
   /** Cores the other stack components kept busy during the run (those above 0.05). */
   others: Record<string, number>;
+  /** The whole machine's CPU during the run (null when /proc/stat cannot be read). */
+  machine: MachineBudget | null;
+}
+
+/** Where the machine's CPU went during a run: on 2 shared cores, the budget every side competes for. */
+interface MachineBudget {
+  /** Cores the whole machine kept busy, on average (all processes, the kernel included). */
+  busyCores: number;
+  /** Cores' worth of time the hypervisor ran other guests while this VM wanted to run. */
+  stealCores: number;
+  /** Machine CPU milliseconds per successful request, load generator included. */
+  cpuMsPer: number;
+  /** Of those, the load generator's: autocannon in the bench process, or the sysbench client. */
+  loadGeneratorCpuMsPer: number;
+  /** Of those, the HTTP server's (bank-app or the floor server; null for sysbench). */
+  serverCpuMsPer: number | null;
+}
+
+interface CpuReading {
+  machine: ReturnType<typeof machineCpuSeconds>;
+  loadGenerator: number;
+  server: number | undefined;
+}
+
+function readCpu(server?: BenchApp): CpuReading {
+  const pid = server?.child.pid;
+  return {
+    machine: machineCpuSeconds(),
+    loadGenerator: loadGeneratorCpuSeconds(),
+    server: pid === undefined ? undefined : cpuSecondsOf(pid),
+  };
+}
+
+function machineBudget(
+  before: CpuReading,
+  after: CpuReading,
+  seconds: number,
+  ok: number,
+): MachineBudget | null {
+  if (!before.machine || !after.machine) return null;
+  const msPer = (cpuSeconds: number) => round((cpuSeconds * 1000) / ok, 3);
+  return {
+    busyCores: round((after.machine.busy - before.machine.busy) / seconds, 2),
+    stealCores: round((after.machine.steal - before.machine.steal) / seconds, 2),
+    cpuMsPer: msPer(after.machine.busy - before.machine.busy),
+    loadGeneratorCpuMsPer: msPer(after.loadGenerator - before.loadGenerator),
+    serverCpuMsPer:
+      before.server === undefined || after.server === undefined ? null : msPer(after.server - before.server),
+  };
+}
+
+/** The HTTP server a load run measures; `readGc`: it is bank-app, whose /metrics has its GC. */
+interface Server {
+  app: BenchApp;
+  readGc: boolean;
 }
 
 async function measured<T>(
   db: Pool,
   run: () => Promise<T>,
   successes: (result: T) => number,
-  gcOf?: BenchApp,
+  server?: Server,
 ): Promise<Measured<T>> {
   await waitForQuietTopic(CHANGE_TOPIC, 1500, 300_000);
   const before = await serverCounters(db);
+  const gcOf = server?.readGc ? server.app : undefined;
   const gcBefore = gcOf && (await gcTotals(gcOf.url));
   const cpuBefore = databaseCpuSeconds();
   const othersBefore = otherComponentsCpuSeconds();
+  const machineBefore = readCpu(server?.app);
   const started = Date.now();
   const result = await run();
   const seconds = (Date.now() - started) / 1000;
+  const machineAfter = readCpu(server?.app);
   const cpuAfter = databaseCpuSeconds();
   const others = busyCores(othersBefore, otherComponentsCpuSeconds(), seconds);
   const gcAfter = gcOf && (await gcTotals(gcOf.url));
@@ -59,6 +125,7 @@ async function measured<T>(
     result,
     gc: gcBefore && gcAfter ? gcDuringRun(gcBefore, gcAfter, seconds) : undefined,
     others,
+    machine: machineBudget(machineBefore, machineAfter, seconds, ok),
     statementsPer: round(delta.Questions / ok, 2),
     commitsPerGroup: round(delta.Binlog_commits / Math.max(1, delta.Binlog_group_commits), 2),
     dbCpuMsPer:
@@ -68,9 +135,9 @@ async function measured<T>(
   };
 }
 
-/** A load run against bank-app (`app`: its GC is read too) or the HTTP floor. */
-function appRun(db: Pool, run: () => Promise<LoadResult>, app?: BenchApp): Promise<Measured<LoadResult>> {
-  return measured(db, run, (result) => result.ok, app);
+/** A load run against bank-app (its GC is read too) or the HTTP floor server. */
+function appRun(db: Pool, run: () => Promise<LoadResult>, server: Server): Promise<Measured<LoadResult>> {
+  return measured(db, run, (result) => result.ok, server);
 }
 
 function sysbenchRun(db: Pool, options: SysbenchOptions): Promise<Measured<SysbenchResult>> {
@@ -88,7 +155,19 @@ function describeApp(label: string, run: Measured<LoadResult>): string {
     `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync, ` +
     `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal` +
     (run.gc ? `, GC ${run.gc.msPerSecond} ms/s (scavenge mean ${run.gc.meanMinorPauseMs} ms)` : '') +
+    describeMachine(run) +
     describeOthers(run)
+  );
+}
+
+function describeMachine(run: Measured<unknown>): string {
+  const machine = run.machine;
+  if (!machine) return '';
+  return (
+    `; machine ${machine.busyCores} cores busy (steal ${machine.stealCores}), ${machine.cpuMsPer} ms CPU/request ` +
+    `(load generator ${machine.loadGeneratorCpuMsPer}` +
+    (machine.serverCpuMsPer === null ? '' : `, server ${machine.serverCpuMsPer}`) +
+    ')'
   );
 }
 
@@ -101,6 +180,7 @@ function describeSysbench(label: string, run: Measured<SysbenchResult>): string 
   return (
     `${label}: ${run.result.perSecond} UPDATE/s, p99 ${run.result.p99Ms} ms, ${run.commitsPerGroup} commits/fsync, ` +
     `database CPU ${run.dbCpuMsPer ?? '?'} ms/UPDATE` +
+    describeMachine(run) +
     describeOthers(run)
   );
 }
@@ -151,15 +231,20 @@ async function throughputPair(
     }
     const profiling = profile && repetition === 1;
     if (profiling) await toggleProfiler(app, false);
-    const measuredApp = await appRun(db, () => maxRateLoad(load, connections, benchConfig.runSeconds), app);
+    const measuredApp = await appRun(db, () => maxRateLoad(load, connections, benchConfig.runSeconds), {
+      app,
+      readGc: true,
+    });
     if (profiling) await toggleProfiler(app, true);
     say(label, describeApp(`#${repetition} bank-app`, measuredApp));
     runs.app.push(measuredApp);
     if (floor) {
       for (const keyed of [false, true]) {
         const floorLoad = { ...load, baseUrl: floor.url, keyed };
-        const measuredFloor = await appRun(db, () =>
-          maxRateLoad(floorLoad, connections, benchConfig.runSeconds),
+        const measuredFloor = await appRun(
+          db,
+          () => maxRateLoad(floorLoad, connections, benchConfig.runSeconds),
+          { app: floor, readGc: false },
         );
         say(label, describeApp(`#${repetition} HTTP floor${keyed ? ', keyed' : ''}`, measuredFloor));
         (keyed ? runs.keyedFloor : runs.floor).push(measuredFloor);
@@ -196,6 +281,52 @@ function floorFigure(name: string, runs: Measured<LoadResult>[], dbRate: number,
       p99: runs.map((run) => run.result.latency.p99),
       statementsPerWithdrawal: runs.map((run) => run.statementsPer),
       dbCpuMsPerWithdrawal: runs.map((run) => run.dbCpuMsPer),
+    },
+  });
+}
+
+/**
+ * The machine's CPU per withdrawal on every side of a throughput pair, and the rate each side's own work
+ * (everything but the load generator's) would allow if it had all the cores: if a side keeps the cores
+ * busy, that bound says how far any tuning of the same work can take it here.
+ */
+function machineCpuFigure(prefix: string, runs: ThroughputRuns): Figure {
+  const cores = os.cpus().length;
+  const budgets = (side: Measured<unknown>[]) =>
+    side.map((run) => run.machine).filter((machine): machine is MachineBudget => machine !== null);
+  const describe = (side: Measured<unknown>[]) => {
+    const measuredBudgets = budgets(side);
+    if (measuredBudgets.length === 0) return null;
+    const medianBy = (pick: (budget: MachineBudget) => number) => median(measuredBudgets.map(pick));
+    return {
+      busyCores: measuredBudgets.map((budget) => budget.busyCores),
+      stealCores: measuredBudgets.map((budget) => budget.stealCores),
+      cpuMsPerRequest: medianBy((budget) => budget.cpuMsPer),
+      loadGeneratorCpuMsPerRequest: medianBy((budget) => budget.loadGeneratorCpuMsPer),
+      serverCpuMsPerRequest: measuredBudgets.some((budget) => budget.serverCpuMsPer !== null)
+        ? medianBy((budget) => budget.serverCpuMsPer ?? Number.NaN)
+        : null,
+      rateBoundWithoutLoadGenerator: Math.round(
+        medianBy((budget) => (cores * 1000) / (budget.cpuMsPer - budget.loadGeneratorCpuMsPer)),
+      ),
+    };
+  };
+  const cpuMsPer = (side: Measured<unknown>[]) => {
+    const measuredBudgets = budgets(side);
+    return measuredBudgets.length === 0 ? null : median(measuredBudgets.map((budget) => budget.cpuMsPer));
+  };
+  return figure(`${prefix}_machine_cpu_ms_per_withdrawal`, cpuMsPer(runs.app), 'ms', {
+    ceiling: cpuMsPer(runs.db),
+    detail: {
+      note:
+        'CPU time of the whole machine (/proc/stat: user, nice, system, interrupts) per successful request ' +
+        'during the run, load generator included; rateBoundWithoutLoadGenerator = cores x 1000 / (that minus ' +
+        "the load generator's own ms); ceiling: per sysbench UPDATE",
+      cores,
+      bankApp: describe(runs.app),
+      keyedHttpFloor: describe(runs.keyedFloor),
+      httpFloor: describe(runs.floor),
+      sysbench: describe(runs.db),
     },
   });
 }
@@ -303,6 +434,7 @@ function throughputFigures(prefix: string, name: string, runs: ThroughputRuns, g
         detail: { note: 'Binlog_commits / Binlog_group_commits during the run (group commit batching)' },
       },
     ),
+    machineCpuFigure(prefix, runs),
     gcFigure(`${prefix}_app_gc_ms_per_s`, runs.app),
   ];
 }
@@ -351,7 +483,10 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     });
     say('half load', describeSysbench(`#${repetition} sysbench --rate=${rate}`, ceiling));
     steadyDb.push(ceiling);
-    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds), app);
+    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds), {
+      app,
+      readGc: true,
+    });
     say('half load', describeApp(`#${repetition} bank-app at ${rate}/s`, run));
     steady.push(run);
   }
@@ -374,6 +509,8 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           ceilingP99: steadyDb.map((run) => run.result.p99Ms),
           otherComponentsCores: steady.map((run) => run.others),
           otherComponentsCoresDuringCeiling: steadyDb.map((run) => run.others),
+          machine: steady.map((run) => run.machine),
+          machineDuringCeiling: steadyDb.map((run) => run.machine),
           ceilingMethod: `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile`,
         },
       },

@@ -1,6 +1,7 @@
-// CPU time of processes from /proc (Linux; the local stack only, whose pids the launcher records):
-// the database's CPU per withdrawal, and what the other components used while a figure was measured
-// (on 2 cores, Kafka Connect or a Druid task busy during a run shows up in its latency).
+// CPU time from /proc (Linux; the local stack only, whose pids the launcher records): the database's
+// CPU per withdrawal, what the other components used while a figure was measured (on 2 cores, Kafka
+// Connect or a Druid task busy during a run shows up in its latency), and the whole machine's budget:
+// how many cores were busy, and how much of a request's CPU was the load generator's own.
 import fs from 'node:fs';
 import path from 'node:path';
 import { runningPid } from '../../stack/src/processes';
@@ -9,13 +10,56 @@ import { paths } from '../../stack/src/settings';
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every common architecture). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process has used so far; undefined when it cannot be read. */
-function cpuSecondsOf(pid: number | string): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used so far; undefined when it cannot be read. With
+ * `withReapedChildren`, also those of its children that have exited and been waited for.
+ */
+export function cpuSecondsOf(pid: number | string, withReapedChildren = false): number | undefined {
   try {
-    // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 12th, stime the 13th.
+    // Fields after the command name (which may hold spaces, hence the last ")"): utime is the 12th,
+    // stime the 13th, cutime and cstime (reaped children) the 14th and 15th.
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const ticks = fields[11] + fields[12] + (withReapedChildren ? fields[13] + fields[14] : 0);
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The load generator's CPU seconds so far: this process (autocannon runs in it) and its exited
+ * children (each sysbench run is one, reaped before its result is read).
+ */
+export function loadGeneratorCpuSeconds(): number {
+  return cpuSecondsOf('self', true) ?? 0;
+}
+
+export interface MachineCpu {
+  /** Seconds all cores together spent running anything (user, nice, system, interrupts). */
+  busy: number;
+  /** Seconds the hypervisor ran something else while a core of this VM wanted to run (noisy neighbours). */
+  steal: number;
+}
+
+/** The whole machine's CPU seconds so far, from the first line of /proc/stat; undefined off Linux. */
+export function machineCpuSeconds(): MachineCpu | undefined {
+  try {
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user).
+    const [user, nice, system, , , irq, softirq, steal] = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return {
+      busy: (user + nice + system + irq + softirq) / CLOCK_TICKS_PER_SECOND,
+      steal: steal / CLOCK_TICKS_PER_SECOND,
+    };
   } catch {
     return undefined;
   }
