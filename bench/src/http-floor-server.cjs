@@ -1,6 +1,7 @@
 // The least an HTTP service on Node can do per withdrawal, as a second ceiling for the command
-// benchmark: node:http (no framework), parse the JSON body, run the same conditional UPDATE as sysbench
-// in one round trip through mysql2, answer 202. No validation, no read-back: not a usable service, only
+// benchmark: node:http (no framework), parse the JSON body, run bank-app's conditional UPDATE (it sets
+// the withdrawal's id, request id and time, as sysbench's does: the projector needs a new id per
+// withdrawal, or it takes the event for a duplicate) in one round trip through mysql2, answer 202. No validation, no read-back: not a usable service, only
 // the measure of what HTTP + Node + mysql2 + the load generator cost on this machine when they share
 // its cores with the database. Started and stopped by bench/src/command.ts.
 //
@@ -10,7 +11,7 @@
 // than any real keyed withdrawal, so its rate bounds what a keyed withdrawal can reach here.
 'use strict';
 const http = require('node:http');
-const { createHash } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const mysql = require('mysql2');
 
 const env = process.env;
@@ -26,7 +27,11 @@ const pool = mysql.createPool({
 
 const UPDATE_SQL = `
   UPDATE debit_card
-     SET used_limit = used_limit + CAST(? AS DECIMAL(18,2)), version = version + 1
+     SET used_limit = used_limit + CAST(? AS DECIMAL(18,2)),
+         version = version + 1,
+         last_withdrawal_id = ?,
+         last_request_id = ?,
+         last_withdrawn_at = CURRENT_TIMESTAMP(6)
    WHERE id = ? AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit`;
 
 const KEYED_SQL = `
@@ -57,7 +62,8 @@ const server = http.createServer((request, response) => {
     } catch {
       return answer(response, 400, {});
     }
-    const values = [body.amount, body.debitCard, body.amount];
+    const requestId = request.headers['x-request-id'] ?? randomUUID();
+    const values = [body.amount, randomUUID(), requestId, body.debitCard, body.amount];
     const key = request.headers['idempotency-key'];
     if (key === undefined) {
       return pool.query(UPDATE_SQL, values, (error, result) => {
