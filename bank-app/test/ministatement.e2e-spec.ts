@@ -118,6 +118,41 @@ it('dead-letters poison events with the reason, and keeps projecting later event
   ]);
 });
 
+it('dead-letters a withdrawal whose id is already another line’s, instead of skipping it as a duplicate', async () => {
+  const card = await createCard(testApp, '1000.00', 'idtaken');
+  const first = await withdraw(testApp, card, '1.00');
+  // Its line first: produced before Debezium ships the real version 1, the copy would take the id.
+  await expectExactlyOnce(db, [card], [first]);
+  const key = JSON.stringify({ id: card });
+  const update = JSON.parse(
+    fs.readFileSync(path.join(__dirname, 'fixtures', 'debezium', 'schemaless', 'update.json'), 'utf8'),
+  ) as { value: { before: Record<string, unknown>; after: Record<string, unknown> } };
+  // What an UPDATE that withdrew but left last_withdrawal_id alone would produce: version 2, with the
+  // first withdrawal's id. It is not a re-send (no line has version 2), so it must not be skipped quietly.
+  const sameId = {
+    ...update.value,
+    before: { ...update.value.before, id: card, used_limit: '1.00', version: first.version },
+    after: {
+      ...update.value.after,
+      id: card,
+      used_limit: '3.00',
+      version: first.version + 1,
+      last_withdrawal_id: first.withdrawalId,
+    },
+  };
+  await produce('debit_card', [{ key, value: JSON.stringify(sameId) }]);
+  // Projected before the real version 2 exists (in one batch with it, it would be a re-send of it).
+  await waitForProjectorCaughtUp();
+  const second = await withdraw(testApp, card, '2.00');
+
+  await expectExactlyOnce(db, [card], [first, second]);
+  const dead = await readCommitted('debit_card.dlq', { where: (record) => record.key === key });
+  expect(dead.map((record) => record.headers['dlq.reason'])).toEqual([
+    `withdrawal id ${first.withdrawalId} (card ${card} v${first.version + 1}) is already another line's`,
+  ]);
+  expect(dead.map((record) => record.value)).toEqual([JSON.stringify(sameId)]);
+});
+
 it('absorbs the events Debezium re-sends, and counts them as skipped duplicates', async () => {
   await waitForProjectorCaughtUp();
   const rewindTo = await connectorOffsets();

@@ -32,6 +32,20 @@ import { ProjectorStats } from './projector.stats';
 /** Transient failures (database or Kafka down) are retried this often per batch before kafkajs takes over. */
 const BATCH_ATTEMPTS = 5;
 
+/** The record as it came, for the dead-letter topic, with why it can never be projected and where it was. */
+function deadLetterOf(message: KafkaMessage, partition: number, reason: string): Message {
+  return {
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: {
+      'dlq.reason': reason,
+      'dlq.source.topic': CHANGE_TOPIC,
+      'dlq.source.partition': String(partition),
+      'dlq.source.offset': message.offset,
+    },
+  };
+}
+
 @Injectable()
 export class MinistatementProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MinistatementProjector.name);
@@ -168,6 +182,12 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         if (messages.length > 0) {
           const { events, deadLetters } = this.interpret(partition, messages);
           const applied = await this.readModel.applyBatch(events);
+          for (const { offset, withdrawal } of applied.idTaken) {
+            const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
+            this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`);
+            const message = messages.find((candidate) => candidate.offset === offset);
+            if (message) deadLetters.push(deadLetterOf(message, partition, reason));
+          }
           const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
           if (fault === 'after-database-commit') this.killForFaultTest();
           const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
@@ -237,16 +257,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
       } catch (error) {
         if (!(error instanceof PoisonEventError)) throw error;
         this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`);
-        deadLetters.push({
-          key: message.key ?? null,
-          value: message.value ?? null,
-          headers: {
-            'dlq.reason': error.message,
-            'dlq.source.topic': CHANGE_TOPIC,
-            'dlq.source.partition': String(partition),
-            'dlq.source.offset': offset,
-          },
-        });
+        deadLetters.push(deadLetterOf(message, partition, error.message));
         continue;
       }
       events.push({ partition, offset, timestamp, meaning });

@@ -20,6 +20,11 @@ export interface AppliedBatch {
   toPublish: Withdrawal[];
   /** Withdrawals whose line was created by another offset: Debezium re-sent them. */
   duplicates: number;
+  /**
+   * Withdrawals that got no line because their id is already another line's: the UPDATE behind the
+   * event did not set a new last_withdrawal_id (a hand-written UPDATE, say). They cannot be projected.
+   */
+  idTaken: { partition: number; offset: string; withdrawal: Withdrawal }[];
 }
 
 export interface StatementLine {
@@ -53,7 +58,8 @@ export class ReadModelRepository {
     const baselines = events.flatMap((event) =>
       event.meaning.kind === 'baseline' ? [{ ...event, baseline: event.meaning }] : [],
     );
-    if (withdrawals.length === 0 && baselines.length === 0) return { toPublish: [], duplicates: 0 };
+    if (withdrawals.length === 0 && baselines.length === 0)
+      return { toPublish: [], duplicates: 0, idTaken: [] };
 
     return this.dataSource.transaction(async (manager) => {
       if (baselines.length > 0) {
@@ -69,7 +75,7 @@ export class ReadModelRepository {
           ]),
         );
       }
-      if (withdrawals.length === 0) return { toPublish: [], duplicates: 0 };
+      if (withdrawals.length === 0) return { toPublish: [], duplicates: 0, idTaken: [] };
       const inserted = await manager.query<{ affectedRows?: number }>(
         `INSERT IGNORE INTO money_withdrawal
            (id, debit_card_id, version, amount, transaction_date, request_id, source_partition, source_offset,
@@ -90,20 +96,22 @@ export class ReadModelRepository {
       // The usual case: every line is new, so each was created by its own event. Only when a line
       // already existed must we look up which event created it.
       if (inserted.affectedRows === withdrawals.length) {
-        return { toPublish: withdrawals.map(({ withdrawal }) => withdrawal), duplicates: 0 };
+        return { toPublish: withdrawals.map(({ withdrawal }) => withdrawal), duplicates: 0, idTaken: [] };
       }
       const creators = await this.creatorsOf(
         manager,
         withdrawals.map(({ withdrawal }) => withdrawal),
       );
       const toPublish: Withdrawal[] = [];
+      const idTaken: AppliedBatch['idTaken'] = [];
       let duplicates = 0;
       for (const { withdrawal, partition, offset } of withdrawals) {
         const creator = creators.get(`${withdrawal.debitCardId}\u0000${withdrawal.version}`);
         if (creator === `${partition}:${offset}`) toPublish.push(withdrawal);
+        else if (creator === undefined) idTaken.push({ partition, offset, withdrawal });
         else duplicates += 1;
       }
-      return { toPublish, duplicates };
+      return { toPublish, duplicates, idTaken };
     });
   }
 

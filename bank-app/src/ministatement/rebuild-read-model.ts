@@ -119,6 +119,7 @@ class RebuildService {
           summary.events += events.length;
           summary.withdrawals += applied.toPublish.length;
           summary.duplicates += applied.duplicates;
+          summary.poison += applied.idTaken.length; // dead-lettered by the live projector too
         });
         previousWrite = write;
         write.catch((error: Error) => finish(error));
