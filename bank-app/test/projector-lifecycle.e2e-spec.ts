@@ -17,8 +17,14 @@ afterEach(() => {
 it('closing the app while its projector is still starting leaves no consumer behind', async () => {
   const warnings = jest.spyOn(Logger.prototype, 'warn'); // kafkajs logs through the projector's logger
 
-  // Closed while connecting: the app's bootstrap has only just started the projector.
-  await (await startApp()).close();
+  // Closed while connecting: right after bootstrap started the projector, and then later and later
+  // into its start-up (admin, consumer, subscribe, run), where each step is a different race. The
+  // delays choose when the close lands; no condition is awaited through them.
+  for (const delayMs of [0, 25, 50, 100, 200, 400, 800]) {
+    const app = await startApp();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await app.close();
+  }
 
   // Closed while joining: as soon as the group coordinator lists a member.
   const joining = await startApp();

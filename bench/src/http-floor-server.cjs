@@ -1,9 +1,10 @@
 // The least an HTTP service on Node can do per withdrawal, as a second ceiling for the command
-// benchmark: node:http (no framework), parse the JSON body, run bank-app's conditional UPDATE (it sets
-// the withdrawal's id, request id and time, as sysbench's does: the projector needs a new id per
-// withdrawal, or it takes the event for a duplicate) in one round trip through mysql2, answer 202. No validation, no read-back: not a usable service, only
-// the measure of what HTTP + Node + mysql2 + the load generator cost on this machine when they share
-// its cores with the database. Started and stopped by bench/src/command.ts.
+// benchmark: node:http (no framework), parse the JSON body, run bank-app's conditional UPDATE in one
+// round trip through mysql2, answer 202. The UPDATE sets the withdrawal's id, request id and time, as
+// bank-app's and sysbench's do (with the card's previous id, the projector would skip the withdrawal).
+// No validation, no read-back: not a usable service, only the measure of what HTTP + Node + mysql2 +
+// the load generator cost on this machine when they share its cores with the database. Started and
+// stopped by bench/src/command.ts.
 //
 // Without an Idempotency-Key the UPDATE runs alone (autocommit). With one, it runs with the least that
 // honouring a key durably takes: the key's record inserted in the same transaction (so a retry could

@@ -90,13 +90,15 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
 
   private async start(): Promise<void> {
     const groupId = this.config.projector.groupId;
+    let startedConsumer: Consumer | undefined; // for the catch below
     try {
       const admin = this.kafka.admin();
       this.admin = admin;
       await admin.connect();
-      // Shutdown may land during any await below; its stop() closes what existed then, and these
-      // checks close what was still connecting, so no client outlives the application.
-      if (this.stopping) return await this.stop();
+      // Shutdown may land during any await below. Its stop() closes what existed then, but a client
+      // still connecting can come up afterwards (kafkajs retries a connection closed under it), so
+      // these checks close this start()'s own clients: no client outlives the application.
+      if (this.stopping) return await this.abandonStart();
       this.transactions = new PartitionTransactions(this.kafka, admin, this.config.kafka.brokers, groupId);
       const consumer: Consumer = this.kafka.consumer({
         groupId,
@@ -111,6 +113,7 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         },
       });
       this.consumer = consumer;
+      startedConsumer = consumer;
       const transactions = this.transactions;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
@@ -126,21 +129,29 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         if (!payload.restart) this.scheduleRestart();
       });
       await consumer.connect();
+      if (this.stopping) return await this.abandonStart(consumer);
       // A new group starts from the beginning of the log: the read model is derived from all of it.
       await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
+      if (this.stopping) return await this.abandonStart(consumer);
       await consumer.run({
         autoCommit: false, // offsets are committed inside the Kafka transaction
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.config.projector.concurrency,
         eachBatch: (payload) => this.projectBatch(payload),
       });
-      if (this.stopping) return await this.stop();
+      if (this.stopping) return await this.abandonStart(consumer);
       this.stats.running = true;
     } catch (error) {
-      if (this.stopping) return await this.stop();
+      if (this.stopping) return await this.abandonStart(startedConsumer);
       this.logger.error(`projector could not start: ${(error as Error).message}`);
       this.scheduleRestart();
     }
+  }
+
+  /** Shutdown landed while start() was connecting: close this start()'s consumer, then everything else. */
+  private async abandonStart(consumer?: Consumer): Promise<void> {
+    await consumer?.disconnect().catch(() => undefined);
+    await this.stop();
   }
 
   /** True for the consumer the projector currently runs, false once shutting down or replaced. */
