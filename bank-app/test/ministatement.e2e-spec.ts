@@ -32,6 +32,13 @@ import { waitFor } from './support/wait-for';
 let testApp: TestApp;
 let db: Pool;
 
+/** A real Debezium update event (schemaless), to build events the tests produce themselves. */
+function updateFixture(): { value: { before: Record<string, unknown>; after: Record<string, unknown> } } {
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, 'fixtures', 'debezium', 'schemaless', 'update.json'), 'utf8'),
+  ) as { value: { before: Record<string, unknown>; after: Record<string, unknown> } };
+}
+
 beforeAll(async () => {
   testApp = await startApp();
   db = openTestDb();
@@ -88,9 +95,7 @@ it('dead-letters poison events with the reason, and keeps projecting later event
   const card = await createCard(testApp, '1000.00', 'poison');
   const first = await withdraw(testApp, card, '1.00');
   const key = JSON.stringify({ id: card });
-  const update = JSON.parse(
-    fs.readFileSync(path.join(__dirname, 'fixtures', 'debezium', 'schemaless', 'update.json'), 'utf8'),
-  ) as { value: { before: Record<string, unknown>; after: Record<string, unknown> } };
+  const update = updateFixture();
   const negative = {
     ...update.value,
     before: { ...update.value.before, id: card, used_limit: '9.00' },
@@ -124,9 +129,7 @@ it('dead-letters a withdrawal whose id is already another line’s, instead of s
   // Its line first: produced before Debezium ships the real version 1, the copy would take the id.
   await expectExactlyOnce(db, [card], [first]);
   const key = JSON.stringify({ id: card });
-  const update = JSON.parse(
-    fs.readFileSync(path.join(__dirname, 'fixtures', 'debezium', 'schemaless', 'update.json'), 'utf8'),
-  ) as { value: { before: Record<string, unknown>; after: Record<string, unknown> } };
+  const update = updateFixture();
   // What an UPDATE that withdrew but left last_withdrawal_id alone would produce: version 2, with the
   // first withdrawal's id. It is not a re-send (no line has version 2), so it must not be skipped quietly.
   const sameId = {

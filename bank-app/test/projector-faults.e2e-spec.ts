@@ -63,12 +63,22 @@ async function projector(
   return app;
 }
 
-it('replays a batch whose database commit landed but whose Kafka transaction never did', async () => {
-  const cards = await Promise.all([1, 2].map(() => createCard(testApp, '1000.00', 'crash')));
+/** Two new cards, each with `rounds` accepted withdrawals of `amount`. */
+async function twoCardsWithWithdrawals(
+  prefix: string,
+  rounds: number,
+  amount: string,
+): Promise<{ cards: string[]; accepted: Receipt[] }> {
+  const cards = await Promise.all([1, 2].map(() => createCard(testApp, '1000.00', prefix)));
   const accepted: Receipt[] = [];
-  for (let round = 0; round < 4; round += 1) {
-    accepted.push(...(await Promise.all(cards.map((card) => withdraw(testApp, card, '2.50')))));
+  for (let round = 0; round < rounds; round += 1) {
+    accepted.push(...(await Promise.all(cards.map((card) => withdraw(testApp, card, amount)))));
   }
+  return { cards, accepted };
+}
+
+it('replays a batch whose database commit landed but whose Kafka transaction never did', async () => {
+  const { cards, accepted } = await twoCardsWithWithdrawals('crash', 4, '2.50');
 
   // The hook kills the process (SIGKILL) right after its first database commit that wrote lines.
   const crashing = await projector(
@@ -88,11 +98,7 @@ it('replays a batch whose database commit landed but whose Kafka transaction nev
 });
 
 it('aborts the transaction a killed projector left open at once, instead of waiting for it to time out', async () => {
-  const cards = await Promise.all([1, 2].map(() => createCard(testApp, '1000.00', 'crash-in-txn')));
-  const accepted: Receipt[] = [];
-  for (let round = 0; round < 3; round += 1) {
-    accepted.push(...(await Promise.all(cards.map((card) => withdraw(testApp, card, '1.25')))));
-  }
+  const { cards, accepted } = await twoCardsWithWithdrawals('crash-in-txn', 3, '1.25');
 
   // Killed inside the Kafka transaction: its messages and the consumer offset sent, the commit not.
   const crashing = await projector(
