@@ -2,15 +2,15 @@
 // log (the event log is the source of truth), through the same interpretation and the same batch writes
 // as the projector, without publishing anything to `ministatement`. Running it twice gives the same
 // table. It refuses to run while a projector is consuming: the projector relies on the existing lines
-// to tell Debezium duplicates from replays.
+// to tell Debezium duplicates from replays. It empties the tables as the migrator user (see clear()).
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Kafka, logLevel } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { migratorDataSourceOptions } from '../database/data-source-options';
 import { DatabaseModule } from '../database/database.module';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { CHANGE_TOPIC } from './partition-transactions';
@@ -33,7 +33,6 @@ class RebuildService {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ReadModelRepository) private readonly readModel: ReadModelRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async rebuild(): Promise<RebuildSummary> {
@@ -57,10 +56,7 @@ class RebuildService {
       const ends = new Map(
         (await admin.fetchTopicOffsets(CHANGE_TOPIC)).map((entry) => [entry.partition, BigInt(entry.high)]),
       );
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query('DELETE FROM money_withdrawal');
-        await manager.query('DELETE FROM card_baseline');
-      });
+      await this.clear();
       this.logger.log(
         `read model cleared; replaying ${CHANGE_TOPIC} up to offsets ${JSON.stringify(Object.fromEntries([...ends].map(([p, o]) => [p, o.toString()])))}`,
       );
@@ -68,6 +64,22 @@ class RebuildService {
     } finally {
       await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * Empties the read model with TRUNCATE, which is DDL: hence the migrator user, as for migrations.
+   * A DELETE of every line leaves each one delete-marked, and InnoDB's purge of them then runs during
+   * the replay, competing with its inserts for the same keys.
+   */
+  private async clear(): Promise<void> {
+    const migrator = new DataSource(migratorDataSourceOptions(this.config));
+    await migrator.initialize();
+    try {
+      await migrator.query('TRUNCATE TABLE money_withdrawal');
+      await migrator.query('TRUNCATE TABLE card_baseline');
+    } finally {
+      await migrator.destroy();
     }
   }
 
