@@ -1,7 +1,7 @@
 // The projector: consumes Debezium's `debit_card` change events, writes each withdrawal once into the
 // read model, and republishes it to `ministatement`. Exactly-once in effect:
-//   1. one database transaction per batch writes the lines, keyed by (card, version), with the offset
-//      of the event that created each (read-model.repository.ts decides replay vs duplicate);
+//   1. one INSERT IGNORE per batch writes the lines, keyed by (card, version), with the offset of the
+//      event that created each (read-model.repository.ts decides replay vs duplicate);
 //   2. one Kafka transaction per batch publishes the lines and dead letters and commits the consumer
 //      offset (partition-transactions.ts, which also fences older owners of the partition).
 // A crash between 1 and 2 replays the batch: its lines exist with the same offsets and are published

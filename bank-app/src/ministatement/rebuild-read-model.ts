@@ -6,16 +6,33 @@
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
+import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { CHANGE_TOPIC } from './partition-transactions';
-import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
+import {
+  prepareBatch,
+  ReadModelRepository,
+  type AppliedBatch,
+  type PositionedMeaning,
+  type PreparedBatch,
+} from './read-model.repository';
 import { REBUILD_CONSUMER_SETTINGS } from './rebuild-consumer-settings';
+
+/** Batch writes queued or running (all partitions). */
+const MAX_QUEUED_WRITES = 6;
+
+/** Attempts of one batch write that failed for a transient reason (a deadlock, say). */
+const WRITE_ATTEMPTS = 5;
+
+/** Parsing yields to the event loop after this many events. */
+const PARSE_SLICE = 500;
 
 export interface RebuildSummary {
   events: number;
@@ -96,18 +113,23 @@ class RebuildService {
     const done = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
     });
-    // The write of one batch overlaps the fetch and parsing of the next: eachBatch starts the batch's
-    // transaction and returns, so kafkajs fetches on while the database writes. Writes still run one
-    // at a time, in log order: concurrent batch inserts could deadlock on the unique key's gap locks.
-    let previousWrite: Promise<void> = Promise.resolve();
+    // Each partition's writes run one at a time, in log order, each chained to the one before; the
+    // partitions' chains run side by side (a card's events are all in one partition). eachBatch
+    // parses a batch, queues its write and returns, so kafkajs fetches and parses on while the database
+    // writes, and with writes queued the database never waits for a parse to end.
+    const lastWriteOf = new Map<number, Promise<void>>();
+    const queued: Promise<void>[] = []; // every write not yet awaited here, oldest first
+    let failed = false;
     await consumer.run({
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const end = ends.get(batch.partition) ?? 0n;
         const events: PositionedMeaning[] = [];
-        for (const message of batch.messages) {
+        for (const [index, message] of batch.messages.entries()) {
           if (BigInt(message.offset) >= end) break;
+          // A batch takes a few hundred milliseconds to parse: let the database's answers in meanwhile.
+          if (index % PARSE_SLICE === PARSE_SLICE - 1) await setImmediate();
           try {
             const meaning = interpretChangeEvent(parseRecordValue(message.value));
             events.push({
@@ -121,25 +143,34 @@ class RebuildService {
             summary.poison += 1; // already in the dead-letter topic from the live projector
           }
         }
-        // At most one write in flight: a database slower than the log must slow the fetching down.
-        const failed = await previousWrite.then(
-          () => false,
-          () => true, // already reported through finish()
-        );
-        if (failed) return;
-        const write = this.readModel.applyBatch(events).then((applied) => {
-          summary.events += events.length;
-          summary.withdrawals += applied.toPublish.length;
-          summary.duplicates += applied.duplicates;
-          summary.poison += applied.idTaken.length; // dead-lettered by the live projector too
+        // A bounded queue: a database slower than the log must slow the fetching down.
+        if (queued.length >= MAX_QUEUED_WRITES) await queued.shift()?.catch(() => undefined);
+        if (failed) return; // already reported through finish()
+        const prepared = prepareBatch(events); // now, so the write can start the moment its turn comes
+        const write = (lastWriteOf.get(batch.partition) ?? Promise.resolve())
+          .then(() => this.writeWithRetries(prepared))
+          .then((applied) => {
+            summary.events += events.length;
+            summary.withdrawals += applied.toPublish.length;
+            summary.duplicates += applied.duplicates;
+            summary.poison += applied.idTaken.length; // dead-lettered by the live projector too
+          });
+        lastWriteOf.set(batch.partition, write);
+        queued.push(write);
+        write.catch((error: Error) => {
+          failed = true;
+          finish(error);
         });
-        previousWrite = write;
-        write.catch((error: Error) => finish(error));
         payload.resolveOffset(batch.lastOffset());
         await payload.heartbeat();
         if (BigInt(batch.lastOffset()) + 1n >= end) {
           remaining.delete(batch.partition);
-          if (remaining.size === 0) void write.then(() => finish());
+          if (remaining.size === 0) {
+            void Promise.all(lastWriteOf.values()).then(
+              () => finish(),
+              () => undefined, // already reported through finish()
+            );
+          }
         }
       },
     });
@@ -150,6 +181,22 @@ class RebuildService {
     }
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
+  }
+
+  /**
+   * Concurrent INSERTs of two partitions can deadlock on index gaps (InnoDB then rolls one back); an
+   * INSERT IGNORE can simply run again, as after any transient failure.
+   */
+  private async writeWithRetries(prepared: PreparedBatch): Promise<AppliedBatch> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.readModel.writeBatch(prepared);
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !isDatabaseUnavailableError(error)) throw error;
+        this.logger.warn(`batch write attempt ${attempt} failed (${(error as Error).message}); retrying`);
+        await sleep(100 * attempt);
+      }
+    }
   }
 }
 
