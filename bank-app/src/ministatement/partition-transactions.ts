@@ -18,6 +18,7 @@ import {
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStableOffsets } from './stable-offsets';
 
 export const CHANGE_TOPIC = 'debit_card';
@@ -29,6 +30,32 @@ export const DLQ_TOPIC = 'debit_card.dlq';
  * owner died only after this long. New owners do not wait for it: opening a writer aborts it at once.
  */
 export const TRANSACTION_TIMEOUT_MS = 60_000;
+
+// Right after a commit, the coordinator is still writing that transaction's markers, and the next
+// batch's first AddPartitionsToTxn or AddOffsetsToTxn is answered CONCURRENT_TRANSACTIONS until it is
+// done: usually a few milliseconds. Java's producer retries that after 20 ms (KAFKA-5477); kafkajs
+// waits its general backoff (300 ms, then doubling) for a send and does not retry sendOffsets at all.
+/** The first backoff of the producer's retries (its count stays kafkajs' unlimited for idempotence). */
+const PRODUCER_INITIAL_RETRY_MS = 20;
+/** Attempts of sendOffsets while the previous transaction is completing (20, 40, … ms apart). */
+const SEND_OFFSETS_ATTEMPTS = 8;
+
+/** Runs `operation` again, after a short pause, while the coordinator answers CONCURRENT_TRANSACTIONS. */
+export async function retryConcurrentTransactions<T>(
+  operation: () => Promise<T>,
+  attempts: number,
+  pauseMs = PRODUCER_INITIAL_RETRY_MS,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      const concurrent = (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS';
+      if (!concurrent || attempt >= attempts) throw error;
+      await sleep(pauseMs * attempt);
+    }
+  }
+}
 
 /** Everything one batch sends: statement messages, dead letters, and the next offset to consume. */
 export interface BatchOutput {
@@ -87,6 +114,7 @@ class PartitionWriter {
       transactionalId: `${groupId}.${partition}`,
       transactionTimeout: TRANSACTION_TIMEOUT_MS,
       idempotent: true,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: PRODUCER_INITIAL_RETRY_MS },
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner, // unused: every message names its partition
     });
@@ -143,12 +171,16 @@ class PartitionWriter {
       if (output.deadLetters.length > 0) {
         await transaction.send({ topic: DLQ_TOPIC, messages: output.deadLetters });
       }
-      await transaction.sendOffsets({
-        consumerGroupId: groupId,
-        topics: [
-          { topic: CHANGE_TOPIC, partitions: [{ partition: this.partition, offset: output.nextOffset }] },
-        ],
-      });
+      await retryConcurrentTransactions(
+        () =>
+          transaction.sendOffsets({
+            consumerGroupId: groupId,
+            topics: [
+              { topic: CHANGE_TOPIC, partitions: [{ partition: this.partition, offset: output.nextOffset }] },
+            ],
+          }),
+        SEND_OFFSETS_ATTEMPTS,
+      );
       beforeCommit?.(); // the fault tests' hook: everything is sent, nothing committed
       await transaction.commit();
       this.committedOffset = BigInt(output.nextOffset);
