@@ -44,17 +44,21 @@ export function figure(
 
 export const resultsDir = path.join(repoRoot, 'bench', 'results');
 
-/** Writes bench/results/latest.json and the dated copy; returns the dated file's path. */
-export function writeResults(result: { date: string } & Record<string, unknown>): string {
+/**
+ * Writes the dated file and, for a full run only, bench/results/latest.json (a quick or partial run must
+ * not replace the figures of record); returns the paths written.
+ */
+export function writeResults(result: { date: string } & Record<string, unknown>, fullRun: boolean): string[] {
   fs.mkdirSync(resultsDir, { recursive: true });
   const text = `${JSON.stringify(result, null, 2)}\n`;
   const dated = path.join(resultsDir, `${result.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  const files = fullRun ? [dated, path.join(resultsDir, 'latest.json')] : [dated];
   // Written aside and renamed: a run stopped half-way never leaves half a latest.json.
-  for (const file of [dated, path.join(resultsDir, 'latest.json')]) {
+  for (const file of files) {
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);
   }
-  return dated;
+  return files.map((file) => path.relative(repoRoot, file));
 }
 
 function show(value: number | null): string {
