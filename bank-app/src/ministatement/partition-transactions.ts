@@ -18,7 +18,7 @@ import {
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWhileTransient } from '../common/retry';
 import { fetchStableOffsets } from './stable-offsets';
 
 export const CHANGE_TOPIC = 'debit_card';
@@ -41,20 +41,16 @@ const PRODUCER_INITIAL_RETRY_MS = 20;
 const SEND_OFFSETS_ATTEMPTS = 8;
 
 /** Runs `operation` again, after a short pause, while the coordinator answers CONCURRENT_TRANSACTIONS. */
-export async function retryConcurrentTransactions<T>(
+export function retryConcurrentTransactions<T>(
   operation: () => Promise<T>,
   attempts: number,
   pauseMs = PRODUCER_INITIAL_RETRY_MS,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await operation();
-    } catch (error) {
-      const concurrent = (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS';
-      if (!concurrent || attempt >= attempts) throw error;
-      await sleep(pauseMs * attempt);
-    }
-  }
+  return retryWhileTransient(operation, {
+    attempts,
+    pauseMs,
+    retriable: (error) => (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS',
+  });
 }
 
 /** Everything one batch sends: statement messages, dead letters, and the next offset to consume. */

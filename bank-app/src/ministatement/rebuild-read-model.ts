@@ -6,9 +6,10 @@
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { retryWhileTransient } from '../common/retry';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
@@ -187,16 +188,14 @@ class RebuildService {
    * Concurrent INSERTs of two partitions can deadlock on index gaps (InnoDB then rolls one back); an
    * INSERT IGNORE can simply run again, as after any transient failure.
    */
-  private async writeWithRetries(prepared: PreparedBatch): Promise<AppliedBatch> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.readModel.writeBatch(prepared);
-      } catch (error) {
-        if (attempt >= WRITE_ATTEMPTS || !isDatabaseUnavailableError(error)) throw error;
-        this.logger.warn(`batch write attempt ${attempt} failed (${(error as Error).message}); retrying`);
-        await sleep(100 * attempt);
-      }
-    }
+  private writeWithRetries(prepared: PreparedBatch): Promise<AppliedBatch> {
+    return retryWhileTransient(() => this.readModel.writeBatch(prepared), {
+      attempts: WRITE_ATTEMPTS,
+      pauseMs: 100,
+      retriable: isDatabaseUnavailableError,
+      onRetry: (error, attempt) =>
+        this.logger.warn(`batch write attempt ${attempt} failed (${(error as Error).message}); retrying`),
+    });
   }
 }
 
