@@ -151,7 +151,8 @@ function sysbenchRun(db: Pool, options: SysbenchOptions): Promise<Measured<Sysbe
 function describeApp(label: string, run: Measured<LoadResult>): string {
   const r = run.result;
   return (
-    `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms, ` +
+    `${label}: ${r.perSecond} req/s, p50 ${r.latency.p50} p95 ${r.latency.p95} p99 ${r.latency.p99} ms ` +
+    `(load generator's loop late by p99 ${r.generatorLoopDelay.p99}, max ${r.generatorLoopDelay.max} ms), ` +
     `non-2xx ${r.non2xx}, errors ${r.errors}, ${run.statementsPer} statements/withdrawal, ${run.commitsPerGroup} commits/fsync, ` +
     `database CPU ${run.dbCpuMsPer ?? '?'} ms/withdrawal` +
     (run.gc ? `, GC ${run.gc.msPerSecond} ms/s (scavenge mean ${run.gc.meanMinorPauseMs} ms)` : '') +
@@ -505,6 +506,8 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           p50: steady.map((run) => run.result.latency.p50),
           p95: steady.map((run) => run.result.latency.p95),
           p99: steady.map((run) => run.result.latency.p99),
+          loadGeneratorLoopLateP99: steady.map((run) => run.result.generatorLoopDelay.p99),
+          loadGeneratorLoopLateMax: steady.map((run) => run.result.generatorLoopDelay.max),
           non2xx: steady.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
           ceilingP99: steadyDb.map((run) => run.result.p99Ms),
           otherComponentsCores: steady.map((run) => run.others),

@@ -6,6 +6,7 @@
 // for the figures.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { benchConfig } from './config';
 import { sleep, within } from './log';
 import { LatencyHistogram, round, type Percentiles } from './stats';
@@ -19,6 +20,12 @@ export interface LoadResult {
   timeouts: number;
   seconds: number;
   latency: Percentiles;
+  /**
+   * How late the load generator's own event loop ran during the run (ms). autocannon times each
+   * response on this loop, so a late loop adds to every latency it measures at that moment: this says
+   * how much of a tail may be the generator's rather than the server's.
+   */
+  generatorLoopDelay: { p99: number; max: number };
   statusCodes: Record<string, number>;
 }
 
@@ -52,6 +59,13 @@ function withdrawalRequests(load: WithdrawalLoad): autocannon.Request[] {
   ];
 }
 
+/** The delay monitor's timer interval; each sample it records is this interval plus the lateness. */
+const LOOP_DELAY_RESOLUTION_MS = 2;
+
+function lateBy(sampleNs: number): number {
+  return round(Math.max(0, sampleNs / 1e6 - LOOP_DELAY_RESOLUTION_MS), 2);
+}
+
 interface Instance {
   options: Omit<autocannon.Options, 'url'>;
   startDelayMs: number;
@@ -66,6 +80,8 @@ async function runInstances(
   const histogram = new LatencyHistogram();
   const statusCodes: Record<string, number> = {};
   const requests = withdrawalRequests(load);
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  loopDelay.enable();
   const started = Date.now();
   const results = await within(
     Promise.all(
@@ -85,7 +101,7 @@ async function runInstances(
     ),
     (seconds + 60) * 1000,
     'autocannon run',
-  );
+  ).finally(() => loopDelay.disable());
   const ok = results.reduce((sum, result) => sum + result['2xx'], 0);
   return {
     // Each instance runs `seconds` (staggered ones end later), so the rates add up over `seconds`.
@@ -96,6 +112,7 @@ async function runInstances(
     timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
     seconds: round((Date.now() - started) / 1000, 2),
     latency: histogram.percentiles(),
+    generatorLoopDelay: { p99: lateBy(loopDelay.percentile(99)), max: lateBy(loopDelay.max) },
     statusCodes,
   };
 }
