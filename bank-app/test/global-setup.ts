@@ -36,6 +36,7 @@ async function expectNoOtherProjector(config: AppConfig): Promise<void> {
   try {
     await waitFor(
       async () => {
+        members = []; // a failed look-up must not leave the previous answer behind
         members = (await projectorGroupMembers(groupId)).map(
           (member) => `${member.clientId} from ${member.clientHost}`,
         );
