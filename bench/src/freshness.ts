@@ -163,7 +163,10 @@ async function freshnessRun(db: Pool, app: BenchApp, repetition: number): Promis
     const notYetInDruid = () => [...observed.lines.keys()].filter((id) => !poller.visible.has(id)).length;
     await waitUntil(
       `every line of ${tag} seen on ${MINISTATEMENT_TOPIC} in Druid`,
-      () => Promise.resolve(notYetInDruid() === 0 ? true : `${notYetInDruid()} not yet`),
+      () => {
+        const pending = notYetInDruid();
+        return Promise.resolve(pending === 0 ? true : `${pending} not yet`);
+      },
       { timeoutMs: 60_000 },
     ).catch((error: Error) => say('freshness', `Druid: ${error.message}`));
 
