@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate, runApp } from './app';
+import { components } from './components';
 import { progress } from './output';
 import { signalProcess } from './processes';
 import { register } from './register';
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
       return (await printStatus(rest)) ? 0 : 1;
     }
     case 'down': {
-      const stopped = await down(rest);
+      const stopped = await down(rest.length > 0 ? rest : components.map((component) => component.name));
       progress('stack', stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
       return 0;
     }

@@ -94,11 +94,12 @@ export async function up(names: string[] = [], startedNames: string[] = []): Pro
   return startedNames;
 }
 
-/** Stops the named components (all when none is named), in reverse start order. */
-export async function down(names: string[] = []): Promise<string[]> {
-  const targets = components
-    .filter((component) => names.length === 0 || names.includes(component.name))
-    .reverse();
+/**
+ * Stops exactly the named components, in reverse start order. No names stops nothing: `npm start` and
+ * `npm test` pass what they started, and a developer's stack that was already running must survive them.
+ */
+export async function down(names: readonly string[]): Promise<string[]> {
+  const targets = components.filter((component) => names.includes(component.name)).reverse();
   const stopped: string[] = [];
   for (const component of targets) {
     if (await stopProcess(component.name)) {
