@@ -3,7 +3,8 @@
 // steady half of the measured maximum. At 8 and 32 the HTTP floor (http-floor-server.cjs) runs too,
 // twice: the same UPDATE behind the bare minimum of HTTP, without a key and then with the least that a
 // key takes (its record inserted in the same transaction), to tell what the database allows from what
-// an HTTP service on this machine can reach at all, with and without keys. The sides alternate within
+// an HTTP service on this machine can reach at all, with and without keys; at half load the keyed floor
+// runs at bank-app's rate, for the tail such a service has here. The sides alternate within
 // each repetition, and before every measured run the bench waits until Debezium has shipped the
 // previous run's change events, so no side pays for another's CDC work.
 import type { Pool } from 'mysql2/promise';
@@ -469,12 +470,13 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     );
     if (connections === 32) c32Rate = rateOf(runs.app);
   }
-  await stopApp(floor);
 
-  // Half load: open-loop at half of the measured maximum, against sysbench's own open loop at that rate.
+  // Half load: open-loop at half of the measured maximum, against sysbench's own open loop at that rate
+  // and the keyed HTTP floor at that rate (what the least keyed HTTP service's tail is on this machine).
   const rate = Math.max(1, Math.round(c32Rate / 2));
   const steady: Measured<LoadResult>[] = [];
   const steadyDb: Measured<SysbenchResult>[] = [];
+  const steadyFloor: Measured<LoadResult>[] = [];
   for (let repetition = 1; repetition <= benchConfig.repetitions; repetition += 1) {
     const ceiling = await sysbenchRun(db, {
       threads: 32,
@@ -484,6 +486,13 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     });
     say('half load', describeSysbench(`#${repetition} sysbench --rate=${rate}`, ceiling));
     steadyDb.push(ceiling);
+    const floorRun = await appRun(
+      db,
+      () => steadyRateLoad({ ...load, baseUrl: floor.url, keyed: true }, rate, benchConfig.runSeconds),
+      { app: floor, readGc: false },
+    );
+    say('half load', describeApp(`#${repetition} HTTP floor, keyed, at ${rate}/s`, floorRun));
+    steadyFloor.push(floorRun);
     const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds), {
       app,
       readGc: true,
@@ -491,6 +500,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     say('half load', describeApp(`#${repetition} bank-app at ${rate}/s`, run));
     steady.push(run);
   }
+  await stopApp(floor);
   figures.push(
     figure(
       'command_p99_half_load_ms',
@@ -515,6 +525,25 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           machine: steady.map((run) => run.machine),
           machineDuringCeiling: steadyDb.map((run) => run.machine),
           ceilingMethod: `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile`,
+        },
+      },
+    ),
+    figure(
+      'command_p99_half_load_keyed_http_floor_ms',
+      medianOf(steadyFloor, (run) => run.result.latency.p99),
+      'ms',
+      {
+        ceiling: medianOf(steadyDb, (run) => run.result.p99Ms),
+        detail: {
+          note:
+            'http-floor-server.cjs with a key on every request, open loop at the same rate as bank-app, ' +
+            "in the same repetitions: the tail of the least keyed HTTP service on this machine at bank-app's half load",
+          targetRate: rate,
+          achievedRate: steadyFloor.map((run) => run.result.perSecond),
+          p50: steadyFloor.map((run) => run.result.latency.p50),
+          p99: steadyFloor.map((run) => run.result.latency.p99),
+          non2xx: steadyFloor.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
+          machine: steadyFloor.map((run) => run.machine),
         },
       },
     ),
