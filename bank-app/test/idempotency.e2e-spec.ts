@@ -1,11 +1,13 @@
 // Idempotency-Key on POST /moneywithdrawals: a retry never withdraws twice and gets the first answer.
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { IdempotencyCleaner } from '../src/withdrawals/idempotency-cleaner.service';
-import { lockNameFor } from '../src/withdrawals/idempotency.service';
+import { IdempotencyService, lockNameFor } from '../src/withdrawals/idempotency.service';
 import { startApp, TestApp } from './support/app';
 import { createCard, uniqueCardId } from './support/cards';
 import { openTestDb, readCardRow } from './support/db';
+import { waitFor } from './support/wait-for';
 
 describe('Idempotency-Key (e2e)', () => {
   let sut: TestApp;
@@ -87,10 +89,11 @@ describe('Idempotency-Key (e2e)', () => {
 
   it('runs many requests with different keys at once without a deadlock or any other 5xx', async () => {
     // Guards the two-round-trip design: a read of idempotency_key inside the UPDATE would take gap
-    // locks, and concurrent inserts of other keys would deadlock on them (503s under load).
-    // 64 at once: with the command pool's 16 connections and its queue of 64 (the defaults), none can be
-    // turned away as load (503 "Queue limit reached") however slowly the database answers, so any 5xx
-    // here is a real failure. (160 at once did overflow the queue on a busy CI machine.)
+    // locks, and concurrent inserts of other keys would deadlock on them (503s under load); and the
+    // batches' card order: two batches locking the same cards in different orders would deadlock.
+    // 64 at once: the keyed requests' queue holds 64 (DB_POOL_QUEUE_LIMIT's default) besides the
+    // running batches, so none can be turned away as load (503) however slowly the database answers,
+    // and any 5xx here is a real failure.
     const cards = await Promise.all(Array.from({ length: 8 }, () => createCard(sut, '1000.00')));
     const responses = await Promise.all(
       Array.from({ length: 64 }, (_, index) =>
@@ -101,6 +104,89 @@ describe('Idempotency-Key (e2e)', () => {
     expect(responses.map((r) => r.status).filter((status) => status !== 202)).toEqual([]);
     for (const card of cards) {
       expect(await readCardRow(db, card)).toMatchObject({ used_limit: '8.00', version: '8' });
+    }
+  });
+
+  it('answers each request of a batch on its own: new ones withdraw once each, retries among them are replayed', async () => {
+    // Keyed requests that arrive together share a transaction. A retry in it rolls that transaction
+    // back (its work must not commit) and the others run again: each must still withdraw exactly
+    // once, and each receipt must show its card right after its own withdrawal.
+    const cards = await Promise.all(Array.from({ length: 3 }, () => createCard(sut, '1000.00')));
+    const cardOf = (index: number): string => cards[index % cards.length];
+    const firstKeys = Array.from({ length: 6 }, newKey);
+    const firsts: Response[] = [];
+    for (const [index, key] of firstKeys.entries()) {
+      firsts.push(await withdraw(key, { debitCard: cardOf(index), amount: 1 }));
+    }
+    expect(firsts.map((r) => r.status)).toEqual(firstKeys.map(() => 202));
+
+    // Make the requests queue up together: the running batches wait on a row lock held here.
+    const blockedCard = await createCard(sut, '1000.00');
+    const blocker = await db.getConnection();
+    await blocker.query('START TRANSACTION');
+    await blocker.query('SELECT id FROM debit_card WHERE id = ? FOR UPDATE', [blockedCard]);
+    const service = sut.app.get(IdempotencyService);
+    let blocked: Promise<Response[]>;
+    let retries: Promise<Response[]>;
+    let fresh: Promise<Response[]>;
+    let sameKey: Promise<Response[]>;
+    const newKeys = Array.from({ length: 42 }, newKey);
+    const repeatedKey = newKey();
+    const repeatedCard = await createCard(sut, '1000.00');
+    try {
+      blocked = Promise.all([1, 2].map(() => withdraw(newKey(), { debitCard: blockedCard, amount: 1 })));
+      await waitFor(() => (service.waiting === 0 && service.running === 2 ? true : undefined), {
+        description: 'both batch slots taken by the blocked withdrawals',
+        timeoutMs: 4_000,
+        intervalMs: 20,
+      });
+      fresh = Promise.all(
+        newKeys.map((key, index) => withdraw(key, { debitCard: cardOf(index), amount: 1 })),
+      );
+      retries = Promise.all(
+        firstKeys.map((key, index) => withdraw(key, { debitCard: cardOf(index), amount: 1 })),
+      );
+      // One key four times: on one connection a second GET_LOCK of a name succeeds too, so these must
+      // not share a batch.
+      sameKey = Promise.all(
+        [1, 2, 3, 4].map(() => withdraw(repeatedKey, { debitCard: repeatedCard, amount: 1 })),
+      );
+      await waitFor(() => (service.waiting === 52 ? true : undefined), {
+        description: '52 requests waiting for a batch',
+        timeoutMs: 4_000,
+        intervalMs: 20,
+      });
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+
+    expect((await blocked).map((r) => r.status)).toEqual([202, 202]);
+    (await retries).forEach((retry, index) => {
+      expect(retry.status).toBe(202);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(firsts[index].body);
+    });
+    const freshResponses = await fresh;
+    expect(freshResponses.map((r) => r.status)).toEqual(newKeys.map(() => 202));
+    expect(freshResponses.filter((r) => r.headers['idempotent-replayed'] !== undefined)).toEqual([]);
+    const repeated = await sameKey;
+    expect(
+      repeated.filter((r) => r.status === 202 && r.headers['idempotent-replayed'] === undefined),
+    ).toHaveLength(1);
+    expect(repeated.filter((r) => r.status !== 202 && r.status !== 409)).toEqual([]);
+    expect(await readCardRow(db, repeatedCard)).toMatchObject({ used_limit: '1.00', version: '1' });
+    for (const card of cards) {
+      // 2 withdrawals before, 14 now: versions 1..16, one per receipt, each with the balance after it.
+      const receipts = [...firsts, ...freshResponses]
+        .map((r) => r.body as { debitCardId: string; version: number; availableBalance: string })
+        .filter((receipt) => receipt.debitCardId === card)
+        .sort((a, b) => a.version - b.version);
+      expect(receipts.map((receipt) => receipt.version)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(receipts.map((receipt) => receipt.availableBalance)).toEqual(
+        receipts.map((receipt) => `${1000 - receipt.version}.00`),
+      );
+      expect(await readCardRow(db, card)).toMatchObject({ used_limit: '16.00', version: '16' });
     }
   });
 

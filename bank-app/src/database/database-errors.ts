@@ -25,9 +25,13 @@ const TRANSIENT_CODES = new Set([
   'ER_LOCK_DEADLOCK', // 1213
 ]);
 
+/** The keyed withdrawals' own queue (IdempotencyService) is full: as bounded as the pool's. */
+export const COMMAND_QUEUE_FULL = 'Command queue limit reached.';
+
 /** mysql2 errors that carry no code, recognised by their fixed messages. */
 const TRANSIENT_MESSAGES = [
   'Queue limit reached.', // the pool's waiting queue (DB_POOL_QUEUE_LIMIT) is full
+  COMMAND_QUEUE_FULL,
   'Pool is closed.',
   "Can't add new command when connection is in closed state",
   'Connection lost: The server closed the connection.',

@@ -11,22 +11,41 @@
 //     both the withdrawal and its record commit, or neither does: a retry can never withdraw twice,
 //     and a record always describes what really happened.
 //  3. The lock is released right after the commit, so the next retry sees the record.
-// Two round trips: (lock, begin, look up, the work), then (store, commit, unlock). The work is sent
-// before the look-up's answer is known, so each change it makes is guarded in SQL (KEY_GUARD_SQL):
-// it applies only if this connection got the key's lock. If the look-up then finds a live record (a
-// retry), the transaction is rolled back, undoing the work. (The guard does not read idempotency_key:
-// inside an UPDATE that read would take gap locks, and requests with other keys would deadlock on
-// them.) On any failure the connection is destroyed (CommandPool), which rolls back and releases the
-// lock on the server.
+//
+// Batches: the keyed requests waiting at one moment run together, up to MAX_BATCH of them in one
+// transaction on one connection, in two round trips: (the locks, begin, the look-ups, every request's
+// work), then (the records, commit, unlock). Per withdrawal that is a fraction of a round trip and of
+// a commit instead of two round trips, eight statements and a commit of its own, which is what made
+// the command's throughput (docs/benchmarks.md). A request never waits for a batch to fill: a batch
+// starts as soon as fewer than MAX_CONCURRENT_BATCHES are running, with whatever is queued. The price
+// is shared fate: if the transaction fails (a deadlock, a lock wait timeout, the connection lost),
+// every request in it gets the 503 and retries with its key.
+//
+// The work is sent before the look-ups' answers are known, so each change it makes is guarded in SQL
+// (KEY_GUARD_SQL): it applies only if this connection got the key's lock. If a look-up then finds a
+// live record (a retry), the whole transaction is rolled back, that request is answered with the
+// replay, and the others run again as a new batch. (The guard does not read idempotency_key: inside
+// an UPDATE that read would take gap locks, and requests with other keys would deadlock on them.) On
+// any failure the connection is destroyed (CommandPool), which rolls back and releases the locks.
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { domainProblem } from '../common/problem-details';
+import { AppConfig } from '../config/app-config';
 import { CommandPool } from '../database/command-pool';
+import { COMMAND_QUEUE_FULL } from '../database/database-errors';
 
 /** How long a key's response is replayed (the draft leaves it to the server; 24 h is common). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
+
+/**
+ * At most this many requests per transaction. Measured on 2 cores at concurrency 32 (driver level,
+ * docs/benchmarks.md): batches of ~8 doubled the rate of one withdrawal per transaction, ~16 tripled it.
+ */
+const MAX_BATCH = 32;
+/** Batches running at once, each on its own connection; the others' requests queue meanwhile. */
+const MAX_CONCURRENT_BATCHES = 2;
 
 /** Business outcomes worth replaying: the same request would get the same answer again right now. */
 const REPLAYABLE_ERRORS: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
@@ -48,40 +67,6 @@ export interface IdempotentRequest {
   requestId: string;
 }
 
-interface StoredResponseRow extends RowDataPacket {
-  request_fingerprint: string;
-  response_status: number;
-  response_body: string;
-  live: number | string;
-}
-
-/** Round trip 1, followed by the work's statements. */
-const LOCK_BEGIN_LOOKUP_SQL = `
-  SELECT GET_LOCK(?, 0) AS acquired;
-  START TRANSACTION;
-  SELECT request_fingerprint, response_status, response_body, expires_at > CURRENT_TIMESTAMP(6) AS live
-    FROM idempotency_key WHERE client_key = ?;`;
-
-/** Results of LOCK_BEGIN_LOOKUP_SQL before the work's own: lock, transaction, look-up. */
-const LOOKUP_RESULTS = 3;
-
-/** The condition each change of the work adds to its WHERE (see the header comment)... */
-export const KEY_GUARD_SQL = 'IS_USED_LOCK(?) = CONNECTION_ID()';
-
-/** ...and its values. */
-export function keyGuardValues(key: string): string[] {
-  return [lockNameFor(key)];
-}
-
-/** Round trip 2 (an expired record, never replayed, is deleted first: the key is free again). */
-const DELETE_EXPIRED_SQL = 'DELETE FROM idempotency_key WHERE client_key = ?;';
-const STORE_COMMIT_UNLOCK_SQL = `
-  INSERT INTO idempotency_key
-    (client_key, request_fingerprint, response_status, response_body, request_id, expires_at)
-  VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ${IDEMPOTENCY_TTL_HOURS} HOUR);
-  COMMIT;
-  DO RELEASE_LOCK(?)`;
-
 /**
  * The work sent with the key look-up: statements whose every change has KEY_GUARD_SQL in its WHERE,
  * and how to read their results (the 202 body, or a thrown DomainError).
@@ -89,7 +74,22 @@ const STORE_COMMIT_UNLOCK_SQL = `
 export interface GuardedWork {
   sql: string;
   values: unknown[];
+  /** How many statements `sql` holds (how many results it returns). */
+  statements: number;
+  /**
+   * The row the work locks. A batch runs its works in this order, so concurrent batches lock rows in
+   * one order and cannot deadlock on them.
+   */
+  lockOrder: string;
   result(statementResults: unknown[]): unknown;
+}
+
+/** The condition each change of the work adds to its WHERE (see the header comment)... */
+export const KEY_GUARD_SQL = 'IS_USED_LOCK(?) = CONNECTION_ID()';
+
+/** ...and its values. */
+export function keyGuardValues(key: string): string[] {
+  return [lockNameFor(key)];
 }
 
 /** A fingerprint of the meaningful parts of a request, independent of JSON formatting. */
@@ -102,9 +102,109 @@ export function lockNameFor(key: string): string {
   return `idem:${createHash('sha256').update(key).digest('hex').slice(0, 59)}`;
 }
 
+interface StoredResponseRow extends RowDataPacket {
+  client_key: string;
+  request_fingerprint: string;
+  response_status: number;
+  response_body: string;
+  live: number | string;
+}
+
+/** Round trip 1, followed by the works' statements: one row with a column per lock, begin, look-ups. */
+function lockBeginLookupSql(requests: number): string {
+  const locks = Array.from({ length: requests }, (_, index) => `GET_LOCK(?, 0) AS lock${index}`);
+  return `
+  SELECT ${locks.join(', ')};
+  START TRANSACTION;
+  SELECT client_key, request_fingerprint, response_status, response_body,
+         expires_at > CURRENT_TIMESTAMP(6) AS live
+    FROM idempotency_key WHERE client_key IN (?);`;
+}
+
+/** Results of lockBeginLookupSql before the works' own. */
+const LOOKUP_RESULTS = 3;
+
+/** Round trip 2 (an expired record, never replayed, is deleted first: the key is free again). */
+function storeCommitUnlockSql(records: number, expired: number, locks: number): string {
+  const deleteExpired = expired > 0 ? 'DELETE FROM idempotency_key WHERE client_key IN (?);' : '';
+  const row = `(?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ${IDEMPOTENCY_TTL_HOURS} HOUR)`;
+  return `${deleteExpired}
+  INSERT INTO idempotency_key
+    (client_key, request_fingerprint, response_status, response_body, request_id, expires_at)
+  VALUES ${Array(records).fill(row).join(', ')};
+  COMMIT;
+  ${releaseSql(locks)}`;
+}
+
+/** Releases `locks` user locks (none: a harmless no-op). */
+function releaseSql(locks: number): string {
+  return locks === 0 ? 'DO 0' : `DO ${Array(locks).fill('RELEASE_LOCK(?)').join(', ')}`;
+}
+
+/** A request waiting for, or running in, a batch; settled exactly once. */
+class QueuedRequest {
+  readonly lockName: string;
+  settled = false;
+  readonly answer: Promise<IdempotentResponse | DomainError>;
+  private resolveAnswer!: (outcome: IdempotentResponse | DomainError) => void;
+  private rejectAnswer!: (error: unknown) => void;
+
+  constructor(
+    readonly request: IdempotentRequest,
+    readonly work: GuardedWork,
+  ) {
+    this.lockName = lockNameFor(request.key);
+    this.answer = new Promise((resolve, reject) => {
+      this.resolveAnswer = resolve;
+      this.rejectAnswer = reject;
+    });
+  }
+
+  /** A response, or a refusal (409, 422) returned as a value. */
+  settle(outcome: IdempotentResponse | DomainError): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolveAnswer(outcome);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.rejectAnswer(error);
+  }
+}
+
+/** What round trip 1 told about one request. */
+type FirstTripOutcome =
+  /** Its work ran; its response is to be stored and committed. */
+  | { kind: 'store'; response: IdempotentResponse; expired: boolean }
+  /** Answered without its work having changed anything (no lock: 409, or an error). */
+  | { kind: 'unchanged'; settle: (queued: QueuedRequest) => void }
+  /** Its work ran but must not commit (a replay, a reused key, an unexpected result). */
+  | { kind: 'undo'; settle: (queued: QueuedRequest) => void };
+
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly pool: CommandPool) {}
+  private readonly queue: QueuedRequest[] = [];
+  private runningBatches = 0;
+  private readonly queueLimit: number;
+
+  constructor(
+    private readonly pool: CommandPool,
+    config: AppConfig,
+  ) {
+    this.queueLimit = config.database.poolQueueLimit;
+  }
+
+  /** Requests waiting for a batch to take them (tests and diagnostics). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Batches running now. */
+  get running(): number {
+    return this.runningBatches;
+  }
 
   /**
    * Runs `work` at most once per key (see the header comment). Its result becomes the 202 body, and
@@ -112,73 +212,178 @@ export class IdempotencyService {
    * rolls everything back and propagates.
    */
   async execute(request: IdempotentRequest, work: GuardedWork): Promise<IdempotentResponse> {
-    // A refusal (409, 422) comes back as a value, so the clean connection returns to the pool.
-    const outcome = await this.pool.withConnection((connection) =>
-      this.respondOnce(connection, request, work),
-    );
+    // Bounded like the pool's own queue: an overloaded database answers 503 at once.
+    if (this.queue.length >= this.queueLimit) throw new Error(COMMAND_QUEUE_FULL);
+    const queued = new QueuedRequest(request, work);
+    this.queue.push(queued);
+    this.startBatches();
+    const outcome = await queued.answer;
     if (outcome instanceof DomainError) throw outcome;
     return outcome;
   }
 
-  private async respondOnce(
-    connection: PoolConnection,
-    request: IdempotentRequest,
-    work: GuardedWork,
-  ): Promise<IdempotentResponse | DomainError> {
-    const lockName = lockNameFor(request.key);
-    const [results] = await connection.query(LOCK_BEGIN_LOOKUP_SQL + work.sql, [
-      lockName,
-      request.key,
-      ...work.values,
-    ]);
-    const statements = results as unknown[];
-    const [[lock], , [stored]] = statements as [{ acquired: number | null }[], unknown, StoredResponseRow[]];
-    if (lock?.acquired !== 1) {
-      await connection.query('ROLLBACK');
-      if (lock?.acquired === 0) {
-        return new DomainError(
-          'IDEMPOTENCY_REQUEST_IN_FLIGHT',
-          'A request with this Idempotency-Key is still being processed. Retry later.',
-        );
-      }
-      throw new Error(`GET_LOCK(${lockName}) returned ${String(lock?.acquired)}`);
+  private startBatches(): void {
+    while (this.runningBatches < MAX_CONCURRENT_BATCHES && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.runningBatches++;
+      void this.runBatch(batch).finally(() => {
+        this.runningBatches--;
+        this.startBatches();
+      });
     }
+  }
 
-    if (stored !== undefined && Number(stored.live) === 1) {
-      await connection.query('ROLLBACK; DO RELEASE_LOCK(?)', [lockName]);
-      if (stored.request_fingerprint !== request.fingerprint) {
-        return new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was already used with a different request body.',
-        );
+  /**
+   * Up to MAX_BATCH queued requests, oldest first, at most one per key: on one connection a second
+   * GET_LOCK of the same name succeeds too, so two requests with one key must never share a batch.
+   */
+  private takeBatch(): QueuedRequest[] {
+    const batch: QueuedRequest[] = [];
+    const locks = new Set<string>();
+    for (let index = 0; index < this.queue.length && batch.length < MAX_BATCH;) {
+      const queued = this.queue[index];
+      if (locks.has(queued.lockName)) {
+        index++;
+        continue;
       }
-      return {
-        status: Number(stored.response_status),
-        body: JSON.parse(stored.response_body),
-        replayed: true,
-      };
+      locks.add(queued.lockName);
+      batch.push(queued);
+      this.queue.splice(index, 1);
     }
-    const expired = stored !== undefined;
-    let response: IdempotentResponse;
+    return batch;
+  }
+
+  private async runBatch(batch: QueuedRequest[]): Promise<void> {
     try {
-      response = { status: 202, body: work.result(statements.slice(LOOKUP_RESULTS)), replayed: false };
+      await this.pool.withConnection(async (connection) => {
+        let toRun = batch;
+        while (toRun.length > 0) toRun = await this.runOnce(connection, toRun);
+      });
     } catch (error) {
-      if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) throw error;
-      const problem = domainProblem(error);
-      response = { status: problem.status, body: problem, replayed: false };
+      for (const queued of batch) queued.fail(error);
+    }
+  }
+
+  /**
+   * One transaction for `batch`. Settles every request it can; returns those to run again in a new
+   * transaction (after a rollback forced by another request of the batch).
+   */
+  private async runOnce(connection: PoolConnection, batch: QueuedRequest[]): Promise<QueuedRequest[]> {
+    const ordered = [...batch].sort((a, b) => compare(a.work.lockOrder, b.work.lockOrder));
+    const [results] = await connection.query(
+      lockBeginLookupSql(ordered.length) + ordered.map(({ work }) => work.sql).join(';\n'),
+      [
+        ...ordered.map(({ lockName }) => lockName),
+        ordered.map(({ request }) => request.key),
+        ...ordered.flatMap(({ work }) => work.values),
+      ],
+    );
+    const statements = results as unknown[];
+    const [locks] = statements[0] as Record<string, number | null>[];
+    const stored = new Map(
+      (statements[2] as StoredResponseRow[]).map((row) => [row.client_key, row] as const),
+    );
+
+    let offset = LOOKUP_RESULTS;
+    const outcomes = ordered.map((queued, index) => {
+      const workResults = statements.slice(offset, offset + queued.work.statements);
+      offset += queued.work.statements;
+      return firstTripOutcome(queued, locks[`lock${index}`], stored.get(queued.request.key), workResults);
+    });
+    const acquired = ordered.filter((_, index) => locks[`lock${index}`] === 1).map((q) => q.lockName);
+
+    if (outcomes.some(({ kind }) => kind === 'undo')) {
+      await connection.query(`ROLLBACK; ${releaseSql(acquired.length)}`, acquired);
+      const again: QueuedRequest[] = [];
+      outcomes.forEach((outcome, index) => {
+        if (outcome.kind === 'store') again.push(ordered[index]);
+        else outcome.settle(ordered[index]);
+      });
+      return again;
     }
 
-    // If this fails (the connection lost before COMMIT answered), the error propagates as a 503 and
-    // the client retries with its key: it gets the stored response, or the withdrawal runs then.
-    await connection.query((expired ? DELETE_EXPIRED_SQL : '') + STORE_COMMIT_UNLOCK_SQL, [
-      ...(expired ? [request.key] : []),
-      request.key,
-      request.fingerprint,
-      response.status,
-      JSON.stringify(response.body),
-      request.requestId,
-      lockName,
-    ]);
-    return response;
+    const toStore = ordered
+      .map((queued, index) => ({ queued, outcome: outcomes[index] }))
+      .filter(
+        (entry): entry is { queued: QueuedRequest; outcome: FirstTripOutcome & { kind: 'store' } } =>
+          entry.outcome.kind === 'store',
+      );
+    if (toStore.length === 0) {
+      await connection.query(`ROLLBACK; ${releaseSql(acquired.length)}`, acquired);
+    } else {
+      // If this fails (the connection lost before COMMIT answered), the error propagates as a 503 and
+      // each client retries with its key: it gets the stored response, or the withdrawal runs then.
+      const expired = toStore
+        .filter(({ outcome }) => outcome.expired)
+        .map(({ queued }) => queued.request.key);
+      await connection.query(storeCommitUnlockSql(toStore.length, expired.length, acquired.length), [
+        ...(expired.length > 0 ? [expired] : []),
+        ...toStore.flatMap(({ queued: { request }, outcome: { response } }) => [
+          request.key,
+          request.fingerprint,
+          response.status,
+          JSON.stringify(response.body),
+          request.requestId,
+        ]),
+        ...acquired,
+      ]);
+    }
+    outcomes.forEach((outcome, index) => {
+      if (outcome.kind === 'store') ordered[index].settle(outcome.response);
+      else outcome.settle(ordered[index]);
+    });
+    return [];
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What one request's part of round trip 1 means (see FirstTripOutcome). */
+function firstTripOutcome(
+  queued: QueuedRequest,
+  lock: number | null | undefined,
+  stored: StoredResponseRow | undefined,
+  workResults: unknown[],
+): FirstTripOutcome {
+  if (lock === 0) {
+    const inFlight = new DomainError(
+      'IDEMPOTENCY_REQUEST_IN_FLIGHT',
+      'A request with this Idempotency-Key is still being processed. Retry later.',
+    );
+    return { kind: 'unchanged', settle: (q) => q.settle(inFlight) };
+  }
+  if (lock !== 1) {
+    const error = new Error(`GET_LOCK(${queued.lockName}) returned ${String(lock)}`);
+    return { kind: 'unchanged', settle: (q) => q.fail(error) };
+  }
+  if (stored !== undefined && Number(stored.live) === 1) {
+    const replay =
+      stored.request_fingerprint !== queued.request.fingerprint
+        ? new DomainError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was already used with a different request body.',
+          )
+        : {
+            status: Number(stored.response_status),
+            body: JSON.parse(stored.response_body) as unknown,
+            replayed: true,
+          };
+    return { kind: 'undo', settle: (q) => q.settle(replay) };
+  }
+  try {
+    const body = queued.work.result(workResults);
+    return { kind: 'store', response: { status: 202, body, replayed: false }, expired: stored !== undefined };
+  } catch (error) {
+    if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) {
+      return { kind: 'undo', settle: (q) => q.fail(error) };
+    }
+    const problem = domainProblem(error);
+    return {
+      kind: 'store',
+      response: { status: problem.status, body: problem, replayed: false },
+      expired: stored !== undefined,
+    };
   }
 }

@@ -115,7 +115,7 @@ export class WithdrawalsService {
   /**
    * Without a key: runs the withdrawal in one round trip; business errors are thrown (404/422 via
    * the filter). With a key: runs it at most once per key and returns the first response or its
-   * replay (two round trips, see IdempotencyService).
+   * replay (in a batch with the other keyed requests of the moment, see IdempotencyService).
    */
   async withdraw(
     command: WithdrawalCommand,
@@ -152,6 +152,8 @@ export class WithdrawalsService {
       {
         sql: WITHDRAW_GUARDED_SQL,
         values: withdrawal.statementValues(keyGuardValues(idempotencyKey)),
+        statements: 2, // the UPDATE and the read-back
+        lockOrder: command.debitCardId,
         result: (statements) => withdrawal.receipt(statements),
       },
     );
