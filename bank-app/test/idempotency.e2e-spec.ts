@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { IdempotencyCleaner } from '../src/withdrawals/idempotency-cleaner.service';
-import { IdempotencyService, lockNameFor } from '../src/withdrawals/idempotency.service';
+import {
+  IdempotencyService,
+  lockNameFor,
+  MAX_CONCURRENT_BATCHES,
+} from '../src/withdrawals/idempotency.service';
 import { startApp, TestApp } from './support/app';
 import { createCard, uniqueCardId } from './support/cards';
 import { openTestDb, readCardRow } from './support/db';
@@ -134,12 +138,19 @@ describe('Idempotency-Key (e2e)', () => {
     const repeatedKey = newKey();
     const repeatedCard = await createCard(sut, '1000.00');
     try {
-      blocked = Promise.all([1, 2].map(() => withdraw(newKey(), { debitCard: blockedCard, amount: 1 })));
-      await waitFor(() => (service.waiting === 0 && service.running === 2 ? true : undefined), {
-        description: 'both batch slots taken by the blocked withdrawals',
-        timeoutMs: 4_000,
-        intervalMs: 20,
-      });
+      blocked = Promise.all(
+        Array.from({ length: MAX_CONCURRENT_BATCHES }, () =>
+          withdraw(newKey(), { debitCard: blockedCard, amount: 1 }),
+        ),
+      );
+      await waitFor(
+        () => (service.waiting === 0 && service.running === MAX_CONCURRENT_BATCHES ? true : undefined),
+        {
+          description: 'every batch slot taken by a blocked withdrawal',
+          timeoutMs: 4_000,
+          intervalMs: 20,
+        },
+      );
       fresh = Promise.all(
         newKeys.map((key, index) => withdraw(key, { debitCard: cardOf(index), amount: 1 })),
       );
@@ -161,7 +172,7 @@ describe('Idempotency-Key (e2e)', () => {
       blocker.release();
     }
 
-    expect((await blocked).map((r) => r.status)).toEqual([202, 202]);
+    expect((await blocked).map((r) => r.status)).toEqual(Array(MAX_CONCURRENT_BATCHES).fill(202));
     (await retries).forEach((retry, index) => {
       expect(retry.status).toBe(202);
       expect(retry.headers['idempotent-replayed']).toBe('true');

@@ -40,12 +40,16 @@ import { COMMAND_QUEUE_FULL } from '../database/database-errors';
 export const IDEMPOTENCY_TTL_HOURS = 24;
 
 /**
- * At most this many requests per transaction. Measured on 2 cores at concurrency 32 (driver level,
- * docs/benchmarks.md): batches of ~8 doubled the rate of one withdrawal per transaction, ~16 tripled it.
+ * At most this many requests per transaction. Measured on 2 cores at concurrency 32 (mysql2 alone, no
+ * HTTP; docs/benchmarks.md): batches of ~8 doubled the rate of one withdrawal per transaction, ~16
+ * tripled it.
  */
 const MAX_BATCH = 32;
-/** Batches running at once, each on its own connection; the others' requests queue meanwhile. */
-const MAX_CONCURRENT_BATCHES = 2;
+/**
+ * Batches running at once, each on its own connection; requests arriving meanwhile queue for the next.
+ * Through HTTP at concurrency 32, 3 gave 4-7 % more than 2, and 4 no more than 3.
+ */
+export const MAX_CONCURRENT_BATCHES = 3;
 
 /** Business outcomes worth replaying: the same request would get the same answer again right now. */
 const REPLAYABLE_ERRORS: ReadonlySet<DomainErrorCode> = new Set<DomainErrorCode>([
