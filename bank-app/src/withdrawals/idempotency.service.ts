@@ -296,23 +296,16 @@ export class IdempotencyService {
     });
     const acquired = ordered.filter((_, index) => locks[`lock${index}`] === 1).map((q) => q.lockName);
 
-    if (outcomes.some(({ kind }) => kind === 'undo')) {
-      await connection.query(`ROLLBACK; ${releaseSql(acquired.length)}`, acquired);
-      const again: QueuedRequest[] = [];
-      outcomes.forEach((outcome, index) => {
-        if (outcome.kind === 'store') again.push(ordered[index]);
-        else outcome.settle(ordered[index]);
-      });
-      return again;
-    }
-
     const toStore = ordered
       .map((queued, index) => ({ queued, outcome: outcomes[index] }))
       .filter(
         (entry): entry is { queued: QueuedRequest; outcome: FirstTripOutcome & { kind: 'store' } } =>
           entry.outcome.kind === 'store',
       );
-    if (toStore.length === 0) {
+    // A request whose work must not commit takes the whole transaction down; those that were to be
+    // stored run again in a new one.
+    const rollBack = toStore.length === 0 || outcomes.some(({ kind }) => kind === 'undo');
+    if (rollBack) {
       await connection.query(`ROLLBACK; ${releaseSql(acquired.length)}`, acquired);
     } else {
       // If this fails (the connection lost before COMMIT answered), the error propagates as a 503 and
@@ -333,10 +326,10 @@ export class IdempotencyService {
       ]);
     }
     outcomes.forEach((outcome, index) => {
-      if (outcome.kind === 'store') ordered[index].settle(outcome.response);
-      else outcome.settle(ordered[index]);
+      if (outcome.kind !== 'store') outcome.settle(ordered[index]);
+      else if (!rollBack) ordered[index].settle(outcome.response);
     });
-    return [];
+    return rollBack ? toStore.map(({ queued }) => queued) : [];
   }
 }
 
