@@ -94,7 +94,8 @@ describe('Idempotency-Key (e2e)', () => {
   it('runs many requests with different keys at once without a deadlock or any other 5xx', async () => {
     // Guards the two-round-trip design: a read of idempotency_key inside the UPDATE would take gap
     // locks, and concurrent inserts of other keys would deadlock on them (503s under load); and the
-    // batches' card order: two batches locking the same cards in different orders would deadlock.
+    // batches' card locks: each batch takes all its cards' row locks in one read, in index order, so
+    // two batches cannot deadlock on cards.
     // 64 at once: the keyed requests' queue holds 64 (DB_POOL_QUEUE_LIMIT's default) besides the
     // running batches, so none can be turned away as load (503) however slowly the database answers,
     // and any 5xx here is a real failure.

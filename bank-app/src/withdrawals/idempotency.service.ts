@@ -13,8 +13,8 @@
 //  3. The lock is released right after the commit, so the next retry sees the record.
 //
 // Batches: the keyed requests waiting at one moment run together, up to MAX_BATCH of them in one
-// transaction on one connection, in two round trips: (the locks, begin, the look-ups, every request's
-// work), then (the records, commit, unlock). Per withdrawal that is a fraction of a round trip and of
+// transaction on one connection, in two round trips: (the locks, begin, the look-ups, the work of
+// every request, as their WorkKind writes it), then (the records, commit, unlock). Per withdrawal that is a fraction of a round trip and of
 // a commit instead of two round trips, eight statements and a commit of its own, which is what made
 // the command's throughput (docs/benchmarks.md). A request never waits for a batch to fill: a batch
 // starts as soon as fewer than MAX_CONCURRENT_BATCHES are running, with whatever is queued. The price
@@ -71,21 +71,19 @@ export interface IdempotentRequest {
   requestId: string;
 }
 
+/** A work's outcome: its 202 body, or the error it ends in (a replayable DomainError is stored). */
+export type WorkOutcome = { body: unknown } | { error: unknown };
+
 /**
- * The work sent with the key look-up: statements whose every change has KEY_GUARD_SQL in its WHERE,
- * and how to read their results (the 202 body, or a thrown DomainError).
+ * How the works of one kind (`Work`: one request's) run together in a batch, sent with the keys'
+ * look-up: statements whose every change has its request's KEY_GUARD_SQL in its WHERE, and each
+ * work's outcome read from their results. The statements must lock rows in one order whatever the
+ * batch holds, so that concurrent batches cannot deadlock.
  */
-export interface GuardedWork {
-  sql: string;
-  values: unknown[];
-  /** How many statements `sql` holds (how many results it returns). */
-  statements: number;
-  /**
-   * The row the work locks. A batch runs its works in this order, so concurrent batches lock rows in
-   * one order and cannot deadlock on them.
-   */
-  lockOrder: string;
-  result(statementResults: unknown[]): unknown;
+export interface WorkKind<Work> {
+  sql(works: Work[]): { sql: string; values: unknown[] };
+  /** One outcome per work, in order, from the results of `sql(works)`. */
+  outcomes(works: Work[], results: unknown[]): WorkOutcome[];
 }
 
 /** The condition each change of the work adds to its WHERE (see the header comment)... */
@@ -155,7 +153,8 @@ class QueuedRequest {
 
   constructor(
     readonly request: IdempotentRequest,
-    readonly work: GuardedWork,
+    readonly work: unknown,
+    readonly kind: WorkKind<unknown>,
   ) {
     this.lockName = lockNameFor(request.key);
     this.answer = new Promise((resolve, reject) => {
@@ -211,14 +210,19 @@ export class IdempotencyService {
   }
 
   /**
-   * Runs `work` at most once per key (see the header comment). Its result becomes the 202 body, and
-   * a replayable DomainError it throws is stored and answered like any response. Any other error
-   * rolls everything back and propagates.
+   * Runs `work` at most once per key (see the header comment), in a batch with other works of its
+   * `kind`. Its body is answered with 202, and a replayable DomainError it ends in is stored and
+   * answered like any response. Any other error rolls everything back and propagates.
    */
-  async execute(request: IdempotentRequest, work: GuardedWork): Promise<IdempotentResponse> {
+  async execute<Work>(
+    request: IdempotentRequest,
+    work: Work,
+    kind: WorkKind<Work>,
+  ): Promise<IdempotentResponse> {
     // Bounded like the pool's own queue: an overloaded database answers 503 at once.
     if (this.queue.length >= this.queueLimit) throw new Error(COMMAND_QUEUE_FULL);
-    const queued = new QueuedRequest(request, work);
+    // The queue holds works of any kind; a batch only ever passes a kind its own works (takeBatch).
+    const queued = new QueuedRequest(request, work, kind);
     this.queue.push(queued);
     this.startBatches();
     const outcome = await queued.answer;
@@ -238,15 +242,17 @@ export class IdempotencyService {
   }
 
   /**
-   * Up to MAX_BATCH queued requests, oldest first, at most one per key: on one connection a second
-   * GET_LOCK of the same name succeeds too, so two requests with one key must never share a batch.
+   * Up to MAX_BATCH queued requests of one kind, oldest first, at most one per key: on one
+   * connection a second GET_LOCK of the same name succeeds too, so two requests with one key must
+   * never share a batch.
    */
   private takeBatch(): QueuedRequest[] {
     const batch: QueuedRequest[] = [];
     const locks = new Set<string>();
+    const { kind } = this.queue[0];
     for (let index = 0; index < this.queue.length && batch.length < MAX_BATCH;) {
       const queued = this.queue[index];
-      if (locks.has(queued.lockName)) {
+      if (queued.kind !== kind || locks.has(queued.lockName)) {
         index++;
         continue;
       }
@@ -273,30 +279,26 @@ export class IdempotencyService {
    * transaction (after a rollback forced by another request of the batch).
    */
   private async runOnce(connection: PoolConnection, batch: QueuedRequest[]): Promise<QueuedRequest[]> {
-    const ordered = [...batch].sort((a, b) => compare(a.work.lockOrder, b.work.lockOrder));
-    const [results] = await connection.query(
-      lockBeginLookupSql(ordered.length) + ordered.map(({ work }) => work.sql).join(';\n'),
-      [
-        ...ordered.map(({ lockName }) => lockName),
-        ordered.map(({ request }) => request.key),
-        ...ordered.flatMap(({ work }) => work.values),
-      ],
-    );
+    const { kind } = batch[0];
+    const works = batch.map(({ work }) => work);
+    const work = kind.sql(works);
+    const [results] = await connection.query(lockBeginLookupSql(batch.length) + work.sql, [
+      ...batch.map(({ lockName }) => lockName),
+      batch.map(({ request }) => request.key),
+      ...work.values,
+    ]);
     const statements = results as unknown[];
     const [locks] = statements[0] as Record<string, number | null>[];
     const stored = new Map(
       (statements[2] as StoredResponseRow[]).map((row) => [row.client_key, row] as const),
     );
+    const workOutcomes = kind.outcomes(works, statements.slice(LOOKUP_RESULTS));
+    const outcomes = batch.map((queued, index) =>
+      firstTripOutcome(queued, locks[`lock${index}`], stored.get(queued.request.key), workOutcomes[index]),
+    );
+    const acquired = batch.filter((_, index) => locks[`lock${index}`] === 1).map((q) => q.lockName);
 
-    let offset = LOOKUP_RESULTS;
-    const outcomes = ordered.map((queued, index) => {
-      const workResults = statements.slice(offset, offset + queued.work.statements);
-      offset += queued.work.statements;
-      return firstTripOutcome(queued, locks[`lock${index}`], stored.get(queued.request.key), workResults);
-    });
-    const acquired = ordered.filter((_, index) => locks[`lock${index}`] === 1).map((q) => q.lockName);
-
-    const toStore = ordered
+    const toStore = batch
       .map((queued, index) => ({ queued, outcome: outcomes[index] }))
       .filter(
         (entry): entry is { queued: QueuedRequest; outcome: FirstTripOutcome & { kind: 'store' } } =>
@@ -326,15 +328,11 @@ export class IdempotencyService {
       ]);
     }
     outcomes.forEach((outcome, index) => {
-      if (outcome.kind !== 'store') outcome.settle(ordered[index]);
-      else if (!rollBack) ordered[index].settle(outcome.response);
+      if (outcome.kind !== 'store') outcome.settle(batch[index]);
+      else if (!rollBack) batch[index].settle(outcome.response);
     });
     return rollBack ? toStore.map(({ queued }) => queued) : [];
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What one request's part of round trip 1 means (see FirstTripOutcome). */
@@ -342,7 +340,7 @@ function firstTripOutcome(
   queued: QueuedRequest,
   lock: number | null | undefined,
   stored: StoredResponseRow | undefined,
-  workResults: unknown[],
+  workOutcome: WorkOutcome,
 ): FirstTripOutcome {
   if (lock === 0) {
     const inFlight = new DomainError(
@@ -369,18 +367,14 @@ function firstTripOutcome(
           };
     return { kind: 'undo', settle: (q) => q.settle(replay) };
   }
-  try {
-    const body = queued.work.result(workResults);
-    return { kind: 'store', response: { status: 202, body, replayed: false }, expired: stored !== undefined };
-  } catch (error) {
-    if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) {
-      return { kind: 'undo', settle: (q) => q.fail(error) };
-    }
-    const problem = domainProblem(error);
-    return {
-      kind: 'store',
-      response: { status: problem.status, body: problem, replayed: false },
-      expired: stored !== undefined,
-    };
+  const expired = stored !== undefined;
+  if ('body' in workOutcome) {
+    return { kind: 'store', response: { status: 202, body: workOutcome.body, replayed: false }, expired };
   }
+  const { error } = workOutcome;
+  if (!(error instanceof DomainError) || !REPLAYABLE_ERRORS.has(error.code)) {
+    return { kind: 'undo', settle: (q) => q.fail(error) };
+  }
+  const problem = domainProblem(error);
+  return { kind: 'store', response: { status: problem.status, body: problem, replayed: false }, expired };
 }

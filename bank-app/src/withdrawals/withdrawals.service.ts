@@ -3,7 +3,7 @@
 // Debezium picks the UPDATE up from the binlog and the projector turns it into a statement line.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { RowDataPacket } from 'mysql2/promise';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
 import { CommandPool } from '../database/command-pool';
@@ -13,6 +13,8 @@ import {
   IdempotentResponse,
   KEY_GUARD_SQL,
   keyGuardValues,
+  WorkKind,
+  WorkOutcome,
 } from './idempotency.service';
 import { WithdrawalCommand } from './withdrawal.request';
 
@@ -28,13 +30,20 @@ export interface WithdrawalReceipt {
 }
 
 /**
- * The whole business rule in one statement, then the card as it now is, in the same round trip.
+ * The business rule is one conditional UPDATE per withdrawal: it checks and writes atomically (no
+ * read-then-write decides anything, so concurrent withdrawals can neither overdraw nor lose an update).
+ * Before the UPDATEs, one locking read takes every card's row lock, in index order, and returns the
+ * cards as they are; each UPDATE then only says whether it applied (affectedRows), and the receipts
+ * are the cards' states stepped forward by the applied amounts. Nothing else can change a card between
+ * that read and the commit, because this transaction holds its row lock. Taking all the locks in one
+ * read, in index order, is also why two batches never deadlock on cards.
  * CAST: mysql2 sends the amount as a quoted string, and MySQL/MariaDB would evaluate
  * `DECIMAL + 'string'` in DOUBLE; the cast keeps it exact DECIMAL. last_* columns travel with the
- * change event to the projector. ROW_COUNT() is the UPDATE's: 1 applied, 0 refused; no row at all
- * means no such card. Run inside a transaction, the read-back sees exactly the state the UPDATE made
- * (it holds the row lock). `guard` is an extra condition (the idempotency key's, when there is one).
+ * change event to the projector. `guard` is an extra condition (the idempotency key's, when there is one).
  */
+const LOCK_CARDS_SQL = `
+  SELECT id, initial_limit, used_limit, version FROM debit_card WHERE id IN (?) FOR UPDATE`;
+
 function withdrawSql(guard: string): string {
   return `
   UPDATE debit_card
@@ -44,17 +53,15 @@ function withdrawSql(guard: string): string {
          last_request_id = ?,
          last_withdrawn_at = CURRENT_TIMESTAMP(6)
    WHERE id = ?
-     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit${guard};
-  SELECT ROW_COUNT() AS applied, initial_limit, used_limit, version FROM debit_card WHERE id = ?`;
+     AND used_limit + CAST(? AS DECIMAL(18,2)) <= initial_limit${guard}`;
 }
 
-/** Without a key: a transaction of its own, in one round trip. */
-const WITHDRAW_IN_OWN_TRANSACTION_SQL = `START TRANSACTION; ${withdrawSql('')}; COMMIT`;
-/** With a key: sent along with the key's look-up, guarded by the key's lock (IdempotencyService). */
+const WITHDRAW_SQL = withdrawSql('');
+/** With a key: guarded by the key's lock (IdempotencyService). */
 const WITHDRAW_GUARDED_SQL = withdrawSql(` AND ${KEY_GUARD_SQL}`);
 
-interface CardAfterUpdate extends RowDataPacket {
-  applied: number | string;
+interface LockedCard extends RowDataPacket {
+  id: string;
   initial_limit: string;
   used_limit: string;
   version: string;
@@ -68,42 +75,85 @@ class PreparedWithdrawal {
   constructor(
     readonly command: WithdrawalCommand,
     private readonly requestId: string,
+    /** Set when the request has an Idempotency-Key: its UPDATE is then guarded by the key's lock. */
+    private readonly idempotencyKey?: string,
   ) {
     this.amount = formatCents(command.amountCents);
   }
 
-  /** The values of withdrawSql(guard): the guard's values follow the UPDATE's own. */
-  statementValues(guardValues: unknown[] = []): unknown[] {
-    const { debitCardId } = this.command;
-    const { amount } = this;
-    return [amount, this.withdrawalId, this.requestId, debitCardId, amount, ...guardValues, debitCardId];
+  get sql(): string {
+    return this.idempotencyKey === undefined ? WITHDRAW_SQL : WITHDRAW_GUARDED_SQL;
   }
 
-  /**
-   * The receipt, from the results of [UPDATE, SELECT]. Throws CARD_NOT_FOUND or
-   * WITHDRAWAL_INSUFFICIENT_FUNDS when nothing changed: the read-back came from the same
-   * transaction, so there is no race in telling the two apart.
-   */
-  receipt([, selected]: unknown[]): WithdrawalReceipt {
+  /** The values of `sql`: the guard's values follow the UPDATE's own. */
+  get values(): unknown[] {
     const { debitCardId } = this.command;
-    const [card] = selected as CardAfterUpdate[];
-    if (card === undefined)
-      throw new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`);
-    if (Number(card.applied) !== 1) {
-      throw new DomainError(
-        'WITHDRAWAL_INSUFFICIENT_FUNDS',
-        `Debit card ${debitCardId} does not have ${this.amount} available.`,
-      );
-    }
-    return {
-      withdrawalId: this.withdrawalId,
-      debitCardId,
-      amount: this.amount,
-      availableBalance: formatCents(decimalToCents(card.initial_limit) - decimalToCents(card.used_limit)),
-      version: Number(card.version),
-    };
+    const { amount } = this;
+    const guard = this.idempotencyKey === undefined ? [] : keyGuardValues(this.idempotencyKey);
+    return [amount, this.withdrawalId, this.requestId, debitCardId, amount, ...guard];
   }
 }
+
+/** The statements of `withdrawals`, in their order: lock and read the cards, then each UPDATE. */
+function withdrawalsSql(withdrawals: PreparedWithdrawal[]): { sql: string; values: unknown[] } {
+  return {
+    sql: [LOCK_CARDS_SQL, ...withdrawals.map(({ sql }) => sql)].join(';\n'),
+    values: [
+      withdrawals.map(({ command }) => command.debitCardId),
+      ...withdrawals.flatMap(({ values }) => values),
+    ],
+  };
+}
+
+/**
+ * Each withdrawal's outcome, from the results of withdrawalsSql: its receipt, or CARD_NOT_FOUND or
+ * WITHDRAWAL_INSUFFICIENT_FUNDS when its UPDATE changed nothing. (A keyed UPDATE whose key's lock
+ * was not taken also changes nothing; IdempotencyService answers that request 409 instead.)
+ */
+function withdrawalOutcomes(
+  withdrawals: PreparedWithdrawal[],
+  [locked, ...updates]: unknown[],
+): WorkOutcome[] {
+  const cards = new Map(
+    (locked as LockedCard[]).map((card) => [
+      card.id,
+      {
+        availableCents: decimalToCents(card.initial_limit) - decimalToCents(card.used_limit),
+        version: Number(card.version),
+      },
+    ]),
+  );
+  return withdrawals.map(({ withdrawalId, command: { debitCardId, amountCents }, amount }, index) => {
+    const card = cards.get(debitCardId);
+    if (card === undefined) {
+      return { error: new DomainError('CARD_NOT_FOUND', `Debit card ${debitCardId} does not exist.`) };
+    }
+    if ((updates[index] as ResultSetHeader).affectedRows !== 1) {
+      return {
+        error: new DomainError(
+          'WITHDRAWAL_INSUFFICIENT_FUNDS',
+          `Debit card ${debitCardId} does not have ${amount} available.`,
+        ),
+      };
+    }
+    card.availableCents -= amountCents;
+    card.version += 1;
+    const receipt: WithdrawalReceipt = {
+      withdrawalId,
+      debitCardId,
+      amount,
+      availableBalance: formatCents(card.availableCents),
+      version: card.version,
+    };
+    return { body: receipt };
+  });
+}
+
+/** How keyed withdrawals run in IdempotencyService's batches. */
+const KEYED_WITHDRAWALS: WorkKind<PreparedWithdrawal> = {
+  sql: withdrawalsSql,
+  outcomes: withdrawalOutcomes,
+};
 
 @Injectable()
 export class WithdrawalsService {
@@ -122,25 +172,17 @@ export class WithdrawalsService {
     requestId: string,
     idempotencyKey?: string,
   ): Promise<IdempotentResponse> {
-    const withdrawal = new PreparedWithdrawal(command, requestId);
+    const withdrawal = new PreparedWithdrawal(command, requestId, idempotencyKey);
     if (idempotencyKey === undefined) {
-      // A refusal (404, 422) is an answer, not a failure: the connection is clean (committed) and
-      // goes back to the pool; only then is the refusal thrown.
-      const outcome = await this.pool.withConnection(async (connection) => {
-        const [results] = await connection.query(
-          WITHDRAW_IN_OWN_TRANSACTION_SQL,
-          withdrawal.statementValues(),
-        );
-        // Results come back one per statement: START TRANSACTION, UPDATE, SELECT, COMMIT.
-        try {
-          return withdrawal.receipt((results as unknown[]).slice(1, 3));
-        } catch (error) {
-          if (error instanceof DomainError) return error;
-          throw error;
-        }
-      });
-      if (outcome instanceof DomainError) throw outcome;
-      return { status: 202, body: outcome, replayed: false };
+      const { sql, values } = withdrawalsSql([withdrawal]);
+      const [results] = await this.pool.withConnection((connection) =>
+        connection.query(`START TRANSACTION; ${sql}; COMMIT`, values),
+      );
+      // One result per statement: START TRANSACTION, the locking read, the UPDATE, COMMIT. A refusal
+      // (404, 422) is an answer, not a failure: it is thrown only now, after the commit.
+      const [outcome] = withdrawalOutcomes([withdrawal], (results as unknown[]).slice(1, 3));
+      if ('error' in outcome) throw outcome.error;
+      return { status: 202, body: outcome.body, replayed: false };
     }
     const fingerprint = fingerprintOf(
       'POST /moneywithdrawals',
@@ -149,13 +191,8 @@ export class WithdrawalsService {
     );
     return this.idempotency.execute(
       { key: idempotencyKey, fingerprint, requestId },
-      {
-        sql: WITHDRAW_GUARDED_SQL,
-        values: withdrawal.statementValues(keyGuardValues(idempotencyKey)),
-        statements: 2, // the UPDATE and the read-back
-        lockOrder: command.debitCardId,
-        result: (statements) => withdrawal.receipt(statements),
-      },
+      withdrawal,
+      KEYED_WITHDRAWALS,
     );
   }
 }
