@@ -14,9 +14,9 @@
 //
 // Batches: the keyed requests waiting at one moment run together, up to MAX_BATCH of them in one
 // transaction on one connection, in two round trips: (the locks, begin, the look-ups, the work of
-// every request, as their WorkKind writes it), then (the records, commit, unlock). Per withdrawal that is a fraction of a round trip and of
-// a commit instead of two round trips, eight statements and a commit of its own, which is what made
-// the command's throughput (docs/benchmarks.md). A request never waits for a batch to fill: a batch
+// every request, as their WorkKind writes it), then (the records, commit, unlock). Per withdrawal
+// that is a fraction of a round trip and of a commit instead of two round trips, eight statements and
+// a commit of its own, which is what made the command's throughput (docs/benchmarks.md). A request never waits for a batch to fill: a batch
 // starts as soon as fewer than MAX_CONCURRENT_BATCHES are running, with whatever is queued. The price
 // is shared fate: if the transaction fails (a deadlock, a lock wait timeout, the connection lost),
 // every request in it gets the 503 and retries with its key.
