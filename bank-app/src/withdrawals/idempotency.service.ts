@@ -16,10 +16,10 @@
 // transaction on one connection, in two round trips: (the locks, begin, the look-ups, the work of
 // every request, as their WorkKind writes it), then (the records, commit, unlock). Per withdrawal
 // that is a fraction of a round trip and of a commit instead of two round trips, eight statements and
-// a commit of its own, which is what made the command's throughput (docs/benchmarks.md). A request never waits for a batch to fill: a batch
-// starts as soon as fewer than MAX_CONCURRENT_BATCHES are running, with whatever is queued. The price
-// is shared fate: if the transaction fails (a deadlock, a lock wait timeout, the connection lost),
-// every request in it gets the 503 and retries with its key.
+// a commit of its own, which is what made the command's throughput (docs/benchmarks.md). A request
+// never waits for a batch to fill: a batch starts as soon as fewer than MAX_CONCURRENT_BATCHES are
+// running, with whatever is queued. The price is shared fate: if the transaction fails (a deadlock, a
+// lock wait timeout, the connection lost), every request in it gets the 503 and retries with its key.
 //
 // The work is sent before the look-ups' answers are known, so each change it makes is guarded in SQL
 // (KEY_GUARD_SQL): it applies only if this connection got the key's lock. If a look-up then finds a
