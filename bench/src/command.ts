@@ -138,14 +138,14 @@ async function measured<T>(
 
 /** A load run against bank-app (its GC is read too) or the HTTP floor server. */
 function appRun(db: Pool, run: () => Promise<LoadResult>, server: Server): Promise<Measured<LoadResult>> {
-  return measured(db, run, (result) => result.ok, server);
+  return measured(db, run, (result) => result.answered, server);
 }
 
 function sysbenchRun(db: Pool, options: SysbenchOptions): Promise<Measured<SysbenchResult>> {
   return measured(
     db,
     () => runSysbench(options),
-    (result) => result.transactions,
+    (result) => result.allTransactions,
   );
 }
 
@@ -481,6 +481,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     const ceiling = await sysbenchRun(db, {
       threads: 32,
       seconds: benchConfig.runSeconds,
+      rampSeconds: benchConfig.rampSeconds,
       rate,
       tag: 'sb-half',
     });
@@ -488,15 +489,19 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
     steadyDb.push(ceiling);
     const floorRun = await appRun(
       db,
-      () => steadyRateLoad({ ...load, baseUrl: floor.url, keyed: true }, rate, benchConfig.runSeconds),
+      () =>
+        steadyRateLoad({ ...load, baseUrl: floor.url, keyed: true }, rate, benchConfig.runSeconds, {
+          rampSeconds: benchConfig.rampSeconds,
+        }),
       { app: floor, readGc: false },
     );
     say('half load', describeApp(`#${repetition} HTTP floor, keyed, at ${rate}/s`, floorRun));
     steadyFloor.push(floorRun);
-    const run = await appRun(db, () => steadyRateLoad(load, rate, benchConfig.runSeconds), {
-      app,
-      readGc: true,
-    });
+    const run = await appRun(
+      db,
+      () => steadyRateLoad(load, rate, benchConfig.runSeconds, { rampSeconds: benchConfig.rampSeconds }),
+      { app, readGc: true },
+    );
     say('half load', describeApp(`#${repetition} bank-app at ${rate}/s`, run));
     steady.push(run);
   }
@@ -516,6 +521,8 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           p50: steady.map((run) => run.result.latency.p50),
           p95: steady.map((run) => run.result.latency.p95),
           p99: steady.map((run) => run.result.latency.p99),
+          rampSeconds: benchConfig.rampSeconds,
+          rampP99: steady.map((run) => run.result.ramp?.latency.p99 ?? null),
           loadGeneratorLoopLateP99: steady.map((run) => run.result.generatorLoopDelay.p99),
           loadGeneratorLoopLateMax: steady.map((run) => run.result.generatorLoopDelay.max),
           non2xx: steady.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
@@ -524,7 +531,12 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           otherComponentsCoresDuringCeiling: steadyDb.map((run) => run.others),
           machine: steady.map((run) => run.machine),
           machineDuringCeiling: steadyDb.map((run) => run.machine),
-          ceilingMethod: `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile`,
+          method:
+            `the load runs ${benchConfig.rampSeconds} s before the measured ${benchConfig.runSeconds} s, on every side; ` +
+            'only requests sent after that ramp are measured (rampP99: those sent during it)',
+          ceilingMethod:
+            `sysbench --rate=${rate} --threads=32 (open loop, exponential arrivals), its 99th percentile ` +
+            `after --report-checkpoints=${benchConfig.rampSeconds}`,
         },
       },
     ),
@@ -542,6 +554,7 @@ export async function commandBenchmarks(db: Pool, app: BenchApp): Promise<Figure
           achievedRate: steadyFloor.map((run) => run.result.perSecond),
           p50: steadyFloor.map((run) => run.result.latency.p50),
           p99: steadyFloor.map((run) => run.result.latency.p99),
+          rampP99: steadyFloor.map((run) => run.result.ramp?.latency.p99 ?? null),
           non2xx: steadyFloor.reduce((sum, run) => sum + run.result.non2xx + run.result.errors, 0),
           machine: steadyFloor.map((run) => run.machine),
         },

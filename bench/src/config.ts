@@ -19,6 +19,11 @@ export const benchConfig = {
   repetitions: intFromEnv('BENCH_REPETITIONS', quick ? 1 : 3),
   /** Seconds of each throughput run (autocannon and sysbench alike). */
   runSeconds: intFromEnv('BENCH_RUN_SECONDS', quick ? 3 : 12),
+  /**
+   * Seconds each steady-rate (half-load) run sends its load before the measured runSeconds begin:
+   * starting the load generator's 32 instances is not the steady state (docs/benchmarks.md).
+   */
+  rampSeconds: intFromEnv('BENCH_RAMP_SECONDS', quick ? 2 : 3),
   /** Seconds of the unmeasured warm-up of a fresh bank-app process (JIT, pool, Fastify routes). */
   warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', quick ? 2 : 5),
   /** Seconds of each steady-rate freshness run (SPEC 8: at least 60 s). */

@@ -181,7 +181,7 @@ async function freshnessRun(db: Pool, app: BenchApp, repetition: number): Promis
       { baseUrl: app.url, cards: benchCards, requestIdPrefix: tag },
       benchConfig.freshnessRate,
       benchConfig.freshnessSeconds,
-      10,
+      { spread: 10 },
     );
     // At least the 2xx answers; requests still in flight when autocannon stopped may have committed too.
     const expected = load.ok;

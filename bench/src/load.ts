@@ -6,15 +6,22 @@
 // for the figures.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { benchConfig } from './config';
 import { sleep, within } from './log';
 import { LatencyHistogram, round, type Percentiles } from './stats';
 
 export interface LoadResult {
-  /** 2xx responses per second over the run. */
+  /** 2xx responses per second over the measured window. */
   perSecond: number;
+  /** 2xx responses to the requests sent in the measured window (what the latency is of). */
   ok: number;
+  /**
+   * 2xx responses over the whole run, ramp included: what the run's CPU and statement counts, read
+   * around the whole run, are divided by. The same as `ok` when there is no ramp.
+   */
+  answered: number;
+  /** Non-2xx responses, errors and timeouts are counted over the whole run, ramp included. */
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -27,6 +34,8 @@ export interface LoadResult {
    */
   generatorLoopDelay: { p99: number; max: number };
   statusCodes: Record<string, number>;
+  /** A steady-rate run's ramp (sent, not measured): its length and its own latency, for the record. */
+  ramp?: { seconds: number; latency: Percentiles };
 }
 
 export interface WithdrawalLoad {
@@ -71,49 +80,75 @@ interface Instance {
   startDelayMs: number;
 }
 
-/** Runs autocannon instances (each may start later) and merges their results into one. */
+/**
+ * Runs autocannon instances (each may start later) and merges their results into one. With a ramp,
+ * the instances run `rampSeconds` longer, and only the requests sent after the ramp, within the
+ * following `seconds`, are measured.
+ */
 async function runInstances(
   load: WithdrawalLoad,
   instances: Instance[],
   seconds: number,
+  rampSeconds = 0,
 ): Promise<LoadResult> {
   const histogram = new LatencyHistogram();
+  const rampHistogram = new LatencyHistogram();
   const statusCodes: Record<string, number> = {};
   const requests = withdrawalRequests(load);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
-  const started = Date.now();
+  const started = performance.now();
+  const windowStart = started + rampSeconds * 1000;
+  const windowEnd = windowStart + seconds * 1000;
+  // The generator's loop is judged over the measured window only.
+  const rampOver = setTimeout(() => loopDelay.reset(), rampSeconds * 1000);
+  let answered = 0;
   const results = await within(
     Promise.all(
       instances.map(async ({ options, startDelayMs }) => {
         await sleep(startDelayMs);
         return new Promise<autocannon.Result>((resolve, reject) => {
           const instance = autocannon(
-            { duration: seconds, timeout: 10, requests, ...options, url: load.baseUrl },
+            { duration: rampSeconds + seconds, timeout: 10, requests, ...options, url: load.baseUrl },
             (error, result) => (error ? reject(error as Error) : resolve(result)),
           );
           instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+            const ok = statusCode >= 200 && statusCode < 300;
+            if (ok) answered += 1;
+            if (rampSeconds > 0) {
+              const sentAt = performance.now() - responseTime;
+              if (sentAt < windowStart) {
+                if (ok) rampHistogram.record(responseTime);
+                return;
+              }
+              if (sentAt >= windowEnd) return;
+            }
             statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-            if (statusCode >= 200 && statusCode < 300) histogram.record(responseTime);
+            if (ok) histogram.record(responseTime);
           });
         });
       }),
     ),
-    (seconds + 60) * 1000,
+    (rampSeconds + seconds + 60) * 1000,
     'autocannon run',
-  ).finally(() => loopDelay.disable());
-  const ok = results.reduce((sum, result) => sum + result['2xx'], 0);
+  ).finally(() => {
+    clearTimeout(rampOver);
+    loopDelay.disable();
+  });
+  const ok = histogram.count;
   return {
-    // Each instance runs `seconds` (staggered ones end later), so the rates add up over `seconds`.
+    // Each instance runs its full time (staggered ones end later), so the window is always covered.
     perSecond: round(ok / seconds, 1),
     ok,
+    answered,
     non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
-    seconds: round((Date.now() - started) / 1000, 2),
+    seconds: round((performance.now() - started) / 1000, 2),
     latency: histogram.percentiles(),
     generatorLoopDelay: { p99: lateBy(loopDelay.percentile(99)), max: lateBy(loopDelay.max) },
     statusCodes,
+    ...(rampSeconds > 0 ? { ramp: { seconds: rampSeconds, latency: rampHistogram.percentiles() } } : {}),
   };
 }
 
@@ -127,12 +162,16 @@ export function maxRateLoad(load: WithdrawalLoad, connections: number, seconds: 
  * back to back on a 1 s tick, and all connections of one instance tick together: one instance would
  * send bursts. So the rate is split over `spread` one-connection instances whose ticks are staggered
  * evenly across the second, which approximates evenly spaced arrivals.
+ *
+ * `rampSeconds`: the load runs that long before the measured `seconds` begin. Starting 32 instances
+ * (and their connections) takes the generator's CPU on the cores the server shares, and the first
+ * one to two seconds of a run measured a tail that the rest of it did not have (docs/benchmarks.md).
  */
 export function steadyRateLoad(
   load: WithdrawalLoad,
   rate: number,
   seconds: number,
-  spread = 32,
+  { spread = 32, rampSeconds = 0 }: { spread?: number; rampSeconds?: number } = {},
 ): Promise<LoadResult> {
   const parts = Math.max(1, Math.min(spread, Math.floor(rate)));
   const instances: Instance[] = [];
@@ -143,5 +182,5 @@ export function steadyRateLoad(
       startDelayMs: Math.round((index * 1000) / parts),
     });
   }
-  return runInstances(load, instances, seconds);
+  return runInstances(load, instances, seconds, rampSeconds);
 }

@@ -17,6 +17,11 @@ export interface SysbenchOptions {
   events?: number;
   /** Every UPDATE on this one card (the hot-card ceiling). */
   hotCard?: string;
+  /**
+   * Run this long first, unmeasured: sysbench's --report-checkpoints reports and resets its counters
+   * then, so the figures are of the `seconds` after it (as the HTTP side's ramp, load.ts).
+   */
+  rampSeconds?: number;
   /** Average UPDATEs per second (sysbench's open-loop --rate, exponential arrivals); 0 = as fast as it can. */
   rate?: number;
   /** Prefix of the request ids the UPDATEs store on the card row. */
@@ -24,8 +29,12 @@ export interface SysbenchOptions {
 }
 
 export interface SysbenchResult {
+  /** UPDATEs in the measured part of the run (after the ramp, if any). */
   transactions: number;
+  /** UPDATEs in the whole run, ramp included (what CPU read around the whole run is divided by). */
+  allTransactions: number;
   perSecond: number;
+  /** Seconds of the measured part. */
   seconds: number;
   p99Ms: number;
 }
@@ -36,6 +45,7 @@ export async function sysbenchVersion(): Promise<string> {
 }
 
 export async function runSysbench(options: SysbenchOptions): Promise<SysbenchResult> {
+  const ramp = options.rampSeconds ?? 0;
   const args = [
     script,
     '--db-driver=mysql',
@@ -45,7 +55,7 @@ export async function runSysbench(options: SysbenchOptions): Promise<SysbenchRes
     `--mysql-password=${database.app.password}`,
     `--mysql-db=${database.name}`,
     `--threads=${options.threads}`,
-    `--time=${options.seconds ?? 0}`,
+    `--time=${options.seconds === undefined ? 0 : options.seconds + ramp}`,
     `--events=${options.events ?? 0}`,
     `--rate=${options.rate ?? 0}`,
     `--cards=${benchConfig.cards}`,
@@ -54,10 +64,11 @@ export async function runSysbench(options: SysbenchOptions): Promise<SysbenchRes
     `--tag=${options.tag}`,
     '--percentile=99',
     '--histogram=off',
+    ...(ramp > 0 ? [`--report-checkpoints=${ramp}`] : []),
     'run',
   ];
   // Generous but bounded: a run of N seconds, or N events at a pessimistic 200 per second.
-  const timeoutMs = ((options.seconds ?? 0) + (options.events ?? 0) / 200 + 60) * 1000;
+  const timeoutMs = ((options.seconds ?? 0) + ramp + (options.events ?? 0) / 200 + 60) * 1000;
   let stdout: string;
   try {
     ({ stdout } = await run('sysbench', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }));
@@ -68,14 +79,21 @@ export async function runSysbench(options: SysbenchOptions): Promise<SysbenchRes
       `sysbench failed (${why}):\n${(failure.stdout ?? '').slice(-1500)}${failure.stderr ?? ''}`,
     );
   }
-  const transactions = /transactions:\s+(\d+)\s+\(([\d.]+) per sec\.\)/.exec(stdout);
-  const p99 = /99th percentile:\s+([\d.]+)/.exec(stdout);
-  const total = /total time:\s+([\d.]+)s/.exec(stdout);
-  if (!transactions || !p99 || !total) throw new Error(`unexpected sysbench output:\n${stdout}`);
+  // With a checkpoint, the checkpoint's report comes first and the last report covers what followed.
+  const reports = [...stdout.matchAll(/transactions:\s+(\d+)\s+\(([\d.]+) per sec\.\)/g)];
+  const p99s = [...stdout.matchAll(/99th percentile:\s+([\d.]+)/g)];
+  const expected = ramp > 0 ? 2 : 1;
+  if (reports.length !== expected || p99s.length !== expected) {
+    throw new Error(`unexpected sysbench output (${expected} report(s) expected):\n${stdout}`);
+  }
+  const last = reports[reports.length - 1];
+  const transactions = Number(last[1]);
+  const perSecond = Number(last[2]);
   return {
-    transactions: Number(transactions[1]),
-    perSecond: Number(transactions[2]),
-    seconds: Number(total[1]),
-    p99Ms: Number(p99[1]),
+    transactions,
+    allTransactions: reports.reduce((sum, report) => sum + Number(report[1]), 0),
+    perSecond,
+    seconds: perSecond > 0 ? Math.round((transactions / perSecond) * 100) / 100 : 0,
+    p99Ms: Number(p99s[p99s.length - 1][1]),
   };
 }
