@@ -6,11 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { localConnectEnvironment } from './connector';
 import { jvmCommand } from './java';
 import { mariadbBinary } from './install';
 import { druidHealthy, httpOk, kafkaReady, mariadbAlive, zookeeperOk } from './probes';
 import type { StartCommand } from './processes';
 import { database, host, paths, ports, type PortSetting } from './settings';
+import { localDruidEnvironment } from './supervisor';
 import { renderConfig } from './templates';
 
 const run = promisify(execFile);
@@ -178,6 +180,20 @@ const kafka: Component = {
   ready: () => kafkaReady(ports.kafka.port),
 };
 
+/** A Connect worker of this stack; `env` is what the connector configs' `${env:NAME}` placeholders read. */
+export function connectWorkerCommand(workerProperties: string, env: Record<string, string>): StartCommand {
+  return {
+    ...jvmCommand({
+      heapMb: 512,
+      classpath: kafkaClasspath(),
+      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
+      args: [workerProperties],
+      systemProperties: { 'log4j.configuration': log4jForKafka() },
+    }),
+    env,
+  };
+}
+
 const connect: Component = {
   name: 'connect',
   port: ports.connect,
@@ -190,13 +206,7 @@ const connect: Component = {
     return Promise.resolve();
   },
   command: () =>
-    jvmCommand({
-      heapMb: 512,
-      classpath: kafkaClasspath(),
-      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
-      args: [path.join(paths.conf, 'connect', 'worker.properties')],
-      systemProperties: { 'log4j.configuration': log4jForKafka() },
-    }),
+    connectWorkerCommand(path.join(paths.conf, 'connect', 'worker.properties'), localConnectEnvironment()),
   ready: () => httpOk(`http://${host}:${ports.connect.port}/connectors`),
 };
 
@@ -270,8 +280,8 @@ function druidComponent(service: DruidService): Component {
       fs.mkdirSync(path.join(paths.stackHome, 'druid', 'hadoop-dependencies'), { recursive: true });
       return Promise.resolve();
     },
-    command: () =>
-      jvmCommand({
+    command: () => ({
+      ...jvmCommand({
         heapMb: service.heapMb,
         directMb: service.directMb,
         classpath: [
@@ -288,6 +298,8 @@ function druidComponent(service: DruidService): Component {
         },
         extraFlags: druidModuleFlags,
       }),
+      env: localDruidEnvironment(),
+    }),
     ready: () => druidHealthy(service.port.port),
   };
 }

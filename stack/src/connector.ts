@@ -1,40 +1,36 @@
-// The Debezium connector's configuration. mysqlsource.json (the compose stack, MySQL connector) is the
-// single source of truth; the local stack's MariaDB variant is derived from it here, overriding only
-// what must differ: the connector class, the database address, the Kafka address and the secret's path.
+// The Debezium connector: mysqlsource.json, exactly as a user posts it with curl. The file names no
+// address and no secret: its `${env:NAME}` placeholders are resolved by Kafka Connect's
+// EnvVarConfigProvider from the worker's own environment, which each stack sets for its worker (the
+// launcher below, docker-compose.yml for compose). So one file, unchanged, fits both stacks.
 import fs from 'node:fs';
 import path from 'node:path';
-import { database, host, paths, ports, repoRoot } from './settings';
+import { database, host, kafkaBootstrap, ports, repoRoot } from './settings';
 
 export interface ConnectorSpec {
   name: string;
   config: Record<string, string>;
 }
 
-export function composeConnector(): ConnectorSpec {
+export function connectorSpec(): ConnectorSpec {
   return JSON.parse(fs.readFileSync(path.join(repoRoot, 'mysqlsource.json'), 'utf8')) as ConnectorSpec;
 }
 
-/** Where the local Connect worker reads the Debezium user's password (never in the connector config). */
-export const localSecretsFile = path.join(paths.stackHome, 'secrets', 'debezium.properties');
-
-export function writeLocalSecrets(): void {
-  fs.mkdirSync(path.dirname(localSecretsFile), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(localSecretsFile, `password=${database.debezium.password}\n`, { mode: 0o600 });
+/** The names of the environment variables that a connector config reads through `${env:NAME}`. */
+export function envPlaceholders(config: Record<string, string>): string[] {
+  const names = Object.values(config).flatMap((value) =>
+    [...value.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1]),
+  );
+  return [...new Set(names)].sort();
 }
 
-/** The keys the local variant overrides, and why each must differ. */
-export function localOverrides(kafkaBootstrap: string): Record<string, string> {
+/** The local Connect worker's values for mysqlsource.json's placeholders. */
+export function localConnectEnvironment(): Record<string, string> {
   return {
-    // The MySQL connector does not support MariaDB; both emit the same envelope.
-    'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
-    'database.hostname': host,
-    'database.port': String(ports.mariadb.port),
-    'database.password': `\${file:${localSecretsFile}:password}`,
-    'schema.history.internal.kafka.bootstrap.servers': kafkaBootstrap,
+    // Debezium's MySQL connector does not support MariaDB; both emit the same change events.
+    DEBEZIUM_CONNECTOR_CLASS: 'io.debezium.connector.mariadb.MariaDbConnector',
+    DEBEZIUM_DB_HOST: host,
+    DEBEZIUM_DB_PORT: String(ports.mariadb.port),
+    DEBEZIUM_DB_PASSWORD: database.debezium.password,
+    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap,
   };
-}
-
-export function localConnector(kafkaBootstrap: string): ConnectorSpec {
-  const base = composeConnector();
-  return { name: base.name, config: { ...base.config, ...localOverrides(kafkaBootstrap) } };
 }

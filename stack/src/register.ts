@@ -1,25 +1,23 @@
 // `npm run register`: creates the topics, creates or updates the Debezium connector and the Druid supervisor,
-// and waits until both are RUNNING. Idempotent. The same code serves the local stack and compose
-// (REGISTER_TARGET=compose, with CONNECT_URL, KAFKA_BROKERS and DRUID_OVERLORD_URL pointing at the services).
+// and waits until both are RUNNING. Idempotent. It sends the two root files unchanged, so the same code
+// serves the local stack and compose (with CONNECT_URL, KAFKA_BROKERS and DRUID_OVERLORD_URL pointing
+// at the services): each stack's Connect and Druid resolve the files' placeholders themselves.
 import axios, { type AxiosError } from 'axios';
 import { Kafka, logLevel } from 'kafkajs';
-import { composeConnector, localConnector, writeLocalSecrets, type ConnectorSpec } from './connector';
+import { connectorSpec, type ConnectorSpec } from './connector';
 import { progress } from './output';
 import { host, ports } from './settings';
-import { composeSupervisor, localSupervisor, registerSupervisor } from './supervisor';
+import { registerSupervisor, supervisorSpec } from './supervisor';
 import { waitFor } from './wait';
 
 export interface Endpoints {
-  target: 'local' | 'compose';
   connectUrl: string;
   kafkaBrokers: string[];
   overlordUrl: string;
 }
 
 export function configuredEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
-  const target = env.REGISTER_TARGET === 'compose' ? 'compose' : 'local';
   return {
-    target,
     connectUrl: env.CONNECT_URL ?? `http://${host}:${ports.connect.port}`,
     kafkaBrokers: (env.KAFKA_BROKERS ?? `${host}:${ports.kafka.port}`).split(','),
     overlordUrl: env.DRUID_OVERLORD_URL ?? `http://${host}:${ports.druidCoordinator.port}`,
@@ -131,7 +129,7 @@ export async function register(
 ): Promise<void> {
   progress(
     'register',
-    `target ${endpoints.target}: Connect ${endpoints.connectUrl}, Kafka ${endpoints.kafkaBrokers.join(',')}`,
+    `Connect ${endpoints.connectUrl}, Kafka ${endpoints.kafkaBrokers.join(',')}, Druid ${endpoints.overlordUrl}`,
   );
   await waitFor(
     `Kafka Connect at ${endpoints.connectUrl}`,
@@ -146,18 +144,10 @@ export async function register(
     );
   });
   await ensureTopics(endpoints.kafkaBrokers);
-  let spec: ConnectorSpec;
-  if (endpoints.target === 'local') {
-    writeLocalSecrets();
-    spec = localConnector(endpoints.kafkaBrokers.join(','));
-  } else {
-    spec = composeConnector();
-  }
-  await registerConnector(endpoints.connectUrl, spec);
-  progress('register', `connector ${spec.name} RUNNING`);
+  const connector = connectorSpec();
+  await registerConnector(endpoints.connectUrl, connector);
+  progress('register', `connector ${connector.name} RUNNING`);
 
-  const supervisor =
-    endpoints.target === 'local' ? localSupervisor(endpoints.kafkaBrokers.join(',')) : composeSupervisor();
-  const id = await registerSupervisor(endpoints.overlordUrl, supervisor);
+  const id = await registerSupervisor(endpoints.overlordUrl, supervisorSpec());
   progress('register', `Druid supervisor ${id} RUNNING`);
 }

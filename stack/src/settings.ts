@@ -36,7 +36,7 @@ function port(variable: string, fallback: number): PortSetting {
   return { variable, port: value };
 }
 
-/** The ports of SPEC section 4, plus the internal ones the spec leaves to us. */
+/** The ports in the README's table: the public ones both stacks share, and the local stack's internal ones. */
 export const ports = {
   app: port('APP_PORT', 8080),
   mariadb: port('DB_PORT', 3306),
@@ -54,6 +54,9 @@ export const ports = {
 };
 
 export const host = '127.0.0.1';
+
+/** Where the stack's own JVMs (Connect, Druid) reach Kafka. */
+export const kafkaBootstrap = `${host}:${ports.kafka.port}`;
 
 /** Credentials of the local demo stack. The launcher creates these users; compose has its own .env. */
 export const database = {

@@ -1,29 +1,37 @@
-// The Druid Kafka supervisor that ingests `ministatement` into the `bankapp` datasource.
-// bank-app-mini-statement-supervisor.json (compose) is the source of truth; the local variant differs
-// only in the Kafka address.
+// The Druid Kafka supervisor that ingests `ministatement` into the `bankapp` datasource:
+// bank-app-mini-statement-supervisor.json, exactly as a user posts it with curl. Its Kafka address comes
+// from the environment of Druid's own processes (`druid.dynamic.config.provider` of type `environment`),
+// which each stack sets, so the file fits both stacks unchanged.
 import axios, { type AxiosError } from 'axios';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './settings';
+import { kafkaBootstrap, repoRoot } from './settings';
 import { waitFor } from './wait';
 
 export interface SupervisorSpec {
   type: 'kafka';
   spec: {
     dataSchema: { dataSource: string };
-    ioConfig: { topic: string; consumerProperties: Record<string, string> };
+    ioConfig: { topic: string; consumerProperties: Record<string, unknown> };
   };
 }
 
-export function composeSupervisor(): SupervisorSpec {
+export function supervisorSpec(): SupervisorSpec {
   const file = path.join(repoRoot, 'bank-app-mini-statement-supervisor.json');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as SupervisorSpec;
 }
 
-export function localSupervisor(kafkaBootstrap: string): SupervisorSpec {
-  const spec = composeSupervisor();
-  spec.spec.ioConfig.consumerProperties['bootstrap.servers'] = kafkaBootstrap;
-  return spec;
+/** The environment variables the supervisor's dynamic config provider reads, by consumer property. */
+export function supervisorEnvVariables(spec: SupervisorSpec = supervisorSpec()): Record<string, string> {
+  const provider = spec.spec.ioConfig.consumerProperties['druid.dynamic.config.provider'] as
+    | { type: string; variables: Record<string, string> }
+    | undefined;
+  return provider?.type === 'environment' ? provider.variables : {};
+}
+
+/** What the local stack's Druid processes (the overlord's supervisor, the indexer's tasks) resolve. */
+export function localDruidEnvironment(): Record<string, string> {
+  return { KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap };
 }
 
 /** The overlord's `…/supervisor/<id>/status` payload, the fields read here and by the bench. */

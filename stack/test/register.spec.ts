@@ -1,7 +1,7 @@
 // `npm run register` fails clearly: an unreachable Connect is named with its address, and a config that
 // Connect rejects is reported with Connect's own message. Registering twice changes nothing.
 import axios from 'axios';
-import { localConnector } from '../src/connector';
+import { connectorSpec } from '../src/connector';
 import { configuredEndpoints, register, registerConnector } from '../src/register';
 import { host, ports } from '../src/settings';
 
@@ -16,7 +16,7 @@ describe('register', () => {
   });
 
   it("reports Connect's own message when it rejects the configuration", async () => {
-    const spec = localConnector(`${host}:${ports.kafka.port}`);
+    const spec = connectorSpec();
     const broken = {
       name: 'register-test-broken',
       config: { ...spec.config, 'database.port': 'not-a-port' },
@@ -27,7 +27,7 @@ describe('register', () => {
   });
 
   it('is idempotent: a second registration leaves the connector config and state as they were', async () => {
-    const spec = localConnector(`${host}:${ports.kafka.port}`);
+    const spec = connectorSpec();
     const before = await axios.get<Record<string, string>>(`${connectUrl}/connectors/${spec.name}/config`);
     await register();
     const after = await axios.get<Record<string, string>>(`${connectUrl}/connectors/${spec.name}/config`);
