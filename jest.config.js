@@ -1,5 +1,6 @@
-// One jest run over every package: the stack's own integration tests and bank-app's unit and e2e tests.
-// `npm test` runs it in band: some tests stop and restart components, which must not race other tests.
+// The integration tier: the stack's own integration tests, bank-app's e2e tests and the chaos suite,
+// against the real stack. `npm test` runs it in band, after the unit tier (jest.unit.config.js) has
+// passed and the stack is up: some tests stop and restart components, which must not race other tests.
 module.exports = {
   // Integration tests wait on real components (bounded polls inside each test).
   testTimeout: 180000,

@@ -1,7 +1,7 @@
 // The dashboard (GET /) in a real browser: Debian's Chromium driven by playwright-core, headless. A
 // withdrawal submitted through the form appears in the mini statement without a reload, every hop of
-// the pipeline shows up, the Druid chart has bars, and the withdrawal can be traced. Leaves a
-// screenshot in test-output/dashboard.png.
+// the pipeline shows up, the Druid chart has bars, and the withdrawal can be traced. Regenerates the
+// README's screenshot, docs/dashboard.png: the whole page as the user sees it after that withdrawal.
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { waitForConnectorRunning } from './support/pipeline';
 import { waitFor } from './support/wait-for';
 
 const CHROMIUM = '/usr/bin/chromium';
-const outputDir = resolve(__dirname, '..', '..', 'test-output');
+const docsDir = resolve(__dirname, '..', '..', 'docs');
 
 let testApp: TestApp;
 let browser: BrowserContext;
@@ -95,8 +95,8 @@ it('withdraws through the form, shows the line live, the hops, a chart and the t
   await page.click('#reconcile-button');
   await page.locator('#reconcile tr[data-consistent]').waitFor({ timeout: 30_000 });
 
-  mkdirSync(outputDir, { recursive: true });
-  await page.screenshot({ path: join(outputDir, 'dashboard.png'), fullPage: true });
+  mkdirSync(docsDir, { recursive: true });
+  await page.screenshot({ path: join(docsDir, 'dashboard.png'), fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -1,7 +1,7 @@
 // The projector's "already published" offset, read against the real broker: right after a transaction
 // that commits offsets, and right after a new owner fences the old one, the stable read must return
-// the offset just committed. (A plain OffsetFetch, kafkajs' admin.fetchOffsets, returned the previous
-// offset in 5 to 20 % of the reads right after a commit on this stack.)
+// the offset just committed. (A plain OffsetFetch, kafkajs' admin.fetchOffsets, can still return the
+// previous offset right after a commit; docs/benchmarks.md says how often.)
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { loadAppConfig } from '../src/config/app-config';
@@ -11,7 +11,7 @@ import { kafka } from './support/pipeline';
 const brokers = loadAppConfig().kafka.brokers;
 const SOURCE_TOPIC = 'stable_offsets_test_source';
 const OUTPUT_TOPIC = 'stable_offsets_test_output';
-// A plain read was stale in about 5 % of these rounds: 200 of them leave it no chance to pass by luck.
+// A plain read is stale in only a small share of rounds: this many leave it no chance to pass by luck.
 const ROUNDS = 200;
 const HAND_OVERS = 50;
 

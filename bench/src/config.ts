@@ -26,11 +26,11 @@ export const benchConfig = {
   rampSeconds: intFromEnv('BENCH_RAMP_SECONDS', quick ? 2 : 3),
   /** Seconds of the unmeasured warm-up of a fresh bank-app process (JIT, pool, Fastify routes). */
   warmupSeconds: intFromEnv('BENCH_WARMUP_SECONDS', quick ? 2 : 5),
-  /** Seconds of each steady-rate freshness run (SPEC 8: at least 60 s). */
+  /** Seconds of each steady-rate freshness run (docs/benchmarks.md: at least 60 s). */
   freshnessSeconds: intFromEnv('BENCH_FRESHNESS_SECONDS', quick ? 10 : 60),
   freshnessRate: intFromEnv('BENCH_FRESHNESS_RATE', 50),
   freshnessRepetitions: intFromEnv('BENCH_FRESHNESS_REPETITIONS', quick ? 1 : 3),
-  /** Change events `debit_card` must hold before the projection benchmark (SPEC 8: at least 100,000). */
+  /** Change events `debit_card` must hold before the projection benchmark (docs/benchmarks.md). */
   backlogEvents: intFromEnv('BENCH_BACKLOG_EVENTS', quick ? 5_000 : 100_000),
   projectionRepetitions: intFromEnv('BENCH_PROJECTION_REPETITIONS', quick ? 1 : 3),
   cards: 1000,

@@ -1,7 +1,7 @@
 // CPU time from /proc (Linux; the local stack only, whose pids the launcher records): the database's
-// CPU per withdrawal, what the other components used while a figure was measured (on 2 cores, Kafka
-// Connect or a Druid task busy during a run shows up in its latency), and the whole machine's budget:
-// how many cores were busy, and how much of a request's CPU was the load generator's own.
+// CPU per withdrawal, what the other components used while a figure was measured (on a machine with
+// few cores, Kafka Connect or a Druid task busy during a run shows up in its latency), and the whole
+// machine's budget: how many cores were busy, and how much of a request's CPU was the load generator's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { runningPid } from '../../stack/src/processes';

@@ -96,10 +96,10 @@ async function requestIdsInDruid(
 
 /**
  * After a large catch-up (the command section's withdrawals, projected and ingested just before), the
- * first Druid SQL query over the new data takes seconds (2.7 s measured), later ones tens of ms; the
- * lines produced meanwhile all waited for it, which made the first repetition's Druid p99 3–6 s. The
- * freshness runs measure the steady state, so this sends the poll's query until one answers within
- * DRUID_WARM_MS, and returns how long the first one took (answered or not).
+ * first Druid SQL query over the new data is far slower than the ones after it; the lines produced
+ * meanwhile all waited for it, which made the first repetition's Druid p99 many times the others'
+ * (docs/benchmarks.md). The freshness runs measure the steady state, so this sends the poll's query
+ * until one answers within DRUID_WARM_MS, and returns how long the first one took (answered or not).
  */
 const DRUID_WARM_MS = 1000;
 
@@ -167,7 +167,7 @@ interface FreshnessRun {
 /**
  * How long after the last line of a run the bench still waits for more: a request in flight when the
  * load stopped commits a moment later, and its line reaches the topic within the read model's p99
- * (about 0.1–0.25 s here) after that.
+ * after that, which is well inside this wait.
  */
 const LINES_SETTLED_MS = 2000;
 

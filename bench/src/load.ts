@@ -165,7 +165,7 @@ export function maxRateLoad(load: WithdrawalLoad, connections: number, seconds: 
  *
  * `rampSeconds`: the load runs that long before the measured `seconds` begin. Starting 32 instances
  * (and their connections) takes the generator's CPU on the cores the server shares, and the first
- * one to two seconds of a run measured a tail that the rest of it did not have (docs/benchmarks.md).
+ * seconds of a run showed a tail that the rest of it did not have (docs/benchmarks.md).
  */
 export function steadyRateLoad(
   load: WithdrawalLoad,

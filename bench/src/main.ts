@@ -1,15 +1,15 @@
-// `npm run bench`: the benchmarks of SPEC section 8. Starts what the stack lacks (and stops only that
+// `npm run bench`: the benchmarks of docs/benchmarks.md. Starts what the stack lacks (and stops only that
 // at the end), builds bank-app, runs its own bank-app processes on a spare port, measures each figure
 // beside its ceiling, writes a dated results file (and, for a full run, bench/results/latest.json), and
 // prints the table.
 // BENCH_QUICK=1 is a short smoke run; see docs/benchmarks.md for the method and every variable.
 import os from 'node:os';
 import { buildAppIfStale, migrate } from '../../stack/src/app';
-import { localConnector, writeLocalSecrets } from '../../stack/src/connector';
+import { connectorSpec } from '../../stack/src/connector';
 import { ensureDebianPackages } from '../../stack/src/install';
 import { configuredEndpoints, ensureTopics, register, registerConnector } from '../../stack/src/register';
 import { down, up } from '../../stack/src/stack';
-import { composeSupervisor, supervisorStatus } from '../../stack/src/supervisor';
+import { supervisorSpec, supervisorStatus } from '../../stack/src/supervisor';
 import { startApp, stopAllApps, stopApp } from './app-process';
 import { ensureBenchCards } from './cards';
 import { commandBenchmarks } from './command';
@@ -20,6 +20,7 @@ import { freshnessBenchmarks } from './freshness';
 import { CHANGE_TOPIC, groupLag, groupMembers, PROJECTOR_GROUP, topicExtent } from './kafka';
 import { say, waitUntil } from './log';
 import { ensureBacklog, projectionBenchmarks } from './projection';
+import { writeReadmeTable } from './readme-table';
 import { figure, resultsTable, writeResults, type Figure } from './report';
 
 /** The figures a section would have produced, as "not measured", when the section fails. */
@@ -36,7 +37,7 @@ const SECTIONS = {
 
 /**
  * Druid's ingestion task, after a (re)start, re-reads `ministatement` from its last checkpoint and
- * persists what it read: minutes of a whole core on this machine. Measuring anything meanwhile would
+ * persists what it read, which keeps a core busy for a long while. Measuring anything meanwhile would
  * measure that too, so the bench waits until Druid has read everything it can. Druid counts as lag
  * what it never reads: a commit marker (1 at the end of a partition written by transactions) and an
  * aborted transaction (its records and marker, after a projector crash). So: every partition at most
@@ -47,7 +48,7 @@ const STEADY_LAG_MAX_RECORDS = 1000;
 
 async function waitForDruidIngestion(): Promise<void> {
   const { overlordUrl } = configuredEndpoints();
-  const id = composeSupervisor().spec.dataSchema.dataSource;
+  const id = supervisorSpec().spec.dataSchema.dataSource;
   let announced = false;
   let lastLags = '';
   let sameSince = Date.now();
@@ -151,8 +152,7 @@ async function main(): Promise<number> {
     } else {
       const endpoints = configuredEndpoints();
       await ensureTopics(endpoints.kafkaBrokers);
-      writeLocalSecrets();
-      await registerConnector(endpoints.connectUrl, localConnector(endpoints.kafkaBrokers.join(',')));
+      await registerConnector(endpoints.connectUrl, connectorSpec());
     }
     buildAppIfStale();
     if (needsDruid) await waitForDruidIngestion();
@@ -228,6 +228,7 @@ async function main(): Promise<number> {
     });
     await section('projection', () => projectionBenchmarks());
 
+    const fullRun = !benchConfig.quick && !benchConfig.only;
     const written = writeResults(
       {
         ...header,
@@ -235,8 +236,10 @@ async function main(): Promise<number> {
         failures,
         results: figures,
       },
-      !benchConfig.quick && !benchConfig.only,
+      fullRun,
     );
+    // The README's table shows latest.json's headline figures: regenerated whenever latest.json is.
+    if (fullRun) written.push(writeReadmeTable());
     console.log(`\n${resultsTable(figures)}\n\nwritten: ${written.join(' and ')}`);
     return failures.length > 0 ? 1 : 0;
   } finally {

@@ -1,4 +1,4 @@
-// The result file (SPEC section 8) and the table printed at the end of a run.
+// The result file (its shape is in docs/benchmarks.md) and the table printed at the end of a run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { table } from '../../stack/src/output';

@@ -1,10 +1,12 @@
-// The launcher's commands: `npm start`, `npm test`, `npm run stack:up|stack:down|stack:status`, and
-// `kill <component> <signal>` for fault injection. Run through stack/bootstrap.cjs.
+// The launcher's commands: `npm start`, `npm test`, `npm run test:unit`,
+// `npm run stack:up|stack:down|stack:status`, and `kill <component> <signal>` for fault injection. Run
+// through stack/bootstrap.cjs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate, runApp } from './app';
 import { components } from './components';
+import { ensureDebianPackages, TEST_TOOLS } from './install';
 import { progress } from './output';
 import { signalProcess } from './processes';
 import { register } from './register';
@@ -24,30 +26,100 @@ async function printStatus(names: string[] = []): Promise<boolean> {
   return notReady.length === 0;
 }
 
-/** Runs jest over every project, then prints one plain closing line that any CI can read. */
-async function runTests(extraArgs: string[]): Promise<number> {
-  const outputDir = path.join(repoRoot, 'test-output');
-  fs.mkdirSync(outputDir, { recursive: true });
-  const resultFile = path.join(outputDir, 'jest-results.json');
-  fs.rmSync(resultFile, { force: true });
-  const jest = path.join(repoRoot, 'node_modules', '.bin', 'jest');
-  const args = ['--runInBand', '--json', `--outputFile=${resultFile}`, ...extraArgs];
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(jest, args, { cwd: repoRoot, stdio: 'inherit', env: appEnvironment() });
-    child.on('close', (exitCode) => resolve(exitCode ?? 1));
-  });
-  return code;
+const outputDir = path.join(repoRoot, 'test-output');
+/** The closing line of the last test command, for CI to print again after later steps (.ci/run). */
+const summaryFile = path.join(outputDir, 'summary.txt');
+
+interface JestRun {
+  tier: 'unit' | 'integration';
+  /** Where jest wrote its --json results (nothing there when it wrote none: a global setup failed, say). */
+  resultFile: string;
+  code: number;
 }
 
-function summaryLine(): string | undefined {
+/** Runs jest once, with its results written as JSON to test-output/. */
+async function runJest(tier: JestRun['tier'], args: string[], env: NodeJS.ProcessEnv): Promise<JestRun> {
+  fs.mkdirSync(outputDir, { recursive: true });
+  const resultFile = path.join(outputDir, tier === 'unit' ? 'jest-unit-results.json' : 'jest-results.json');
+  fs.rmSync(resultFile, { force: true });
+  const jest = path.join(repoRoot, 'node_modules', '.bin', 'jest');
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(jest, ['--json', `--outputFile=${resultFile}`, ...args], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env,
+    });
+    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+  });
+  return { tier, resultFile, code };
+}
+
+/**
+ * The unit tier (jest.unit.config.js): no stack, no global setup, so nothing to start first; its specs
+ * share nothing, so jest's workers run them in parallel.
+ */
+function runUnitTests(extraArgs: string[] = []): Promise<JestRun> {
+  return runJest('unit', ['--config', path.join(repoRoot, 'jest.unit.config.js'), ...extraArgs], process.env);
+}
+
+/**
+ * The integration tier (jest.config.js: stack, bank-app e2e, chaos) against the running stack, in band:
+ * some specs stop and restart components, which must not race other specs.
+ */
+function runIntegrationTests(extraArgs: string[]): Promise<JestRun> {
+  return runJest('integration', ['--runInBand', ...extraArgs], appEnvironment());
+}
+
+interface JestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numRuntimeErrorTestSuites: number;
+}
+
+function readResults(run: JestRun): JestResults | undefined {
   try {
-    const results = JSON.parse(
-      fs.readFileSync(path.join(repoRoot, 'test-output', 'jest-results.json'), 'utf8'),
-    ) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number };
-    return `Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`;
+    return JSON.parse(fs.readFileSync(run.resultFile, 'utf8')) as JestResults;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Prints one plain closing line that any CI can read, summed over the runs (the unit tier, then the
+ * integration tier when it ran), and keeps it in test-output/summary.txt. Without results from every run
+ * there is no honest sum: it says so instead.
+ */
+function printSummary(runs: JestRun[]): void {
+  fs.rmSync(summaryFile, { force: true });
+  const results = runs.map(readResults);
+  runs.forEach((run, index) => {
+    const result = results[index];
+    if (run.code === 0) return;
+    if (!result) {
+      console.log(
+        `jest (${run.tier} tier) exited with code ${run.code} and wrote no results; see its output above`,
+      );
+    } else if (result.numRuntimeErrorTestSuites > 0) {
+      console.log(
+        `${result.numRuntimeErrorTestSuites} test file(s) of the ${run.tier} tier could not run; see above`,
+      );
+    } else if (result.numFailedTests === 0) {
+      // Jest also fails a run whose tests all passed when code outlived its test file (it logs
+      // "after the Jest environment has been torn down"): something was left running.
+      console.log(
+        `jest (${run.tier} tier) exited with code ${run.code} although no test failed; see its output above`,
+      );
+    }
+  });
+  const complete = results.filter((result): result is JestResults => result !== undefined);
+  if (complete.length < runs.length) return;
+  const sum = (key: keyof JestResults) => complete.reduce((total, result) => total + result[key], 0);
+  // A test file that could not run (it did not compile, say) counts as a failure, never as nothing.
+  const failed = sum('numFailedTests') + sum('numRuntimeErrorTestSuites');
+  const line = `Tests: ${sum('numPassedTests')} passed, ${failed} failed, ${sum('numPendingTests')} skipped`;
+  fs.writeFileSync(summaryFile, `${line}\n`);
+  console.log(line); // last: the line CI reads
 }
 
 async function main(): Promise<number> {
@@ -86,29 +158,40 @@ async function main(): Promise<number> {
         await down(started);
       }
     }
+    case 'test:unit': {
+      const unit = await runUnitTests(rest);
+      printSummary([unit]);
+      return unit.code;
+    }
     case 'test': {
+      // The unit tier first, before anything starts: a broken unit fails in seconds.
+      fs.rmSync(summaryFile, { force: true });
+      const unit = await runUnitTests();
+      if (unit.code !== 0) {
+        progress('test', 'the unit tier failed: no stack, no integration tier');
+        printSummary([unit]);
+        return unit.code;
+      }
+      // What the integration tier needs besides the stack: the browser of the dashboard's e2e spec.
+      ensureDebianPackages(TEST_TOOLS);
       const started: string[] = [];
-      let code = 1;
+      let integration: JestRun;
       try {
         await up([], started);
         migrate();
         await register();
-        code = await runTests(rest);
+        integration = await runIntegrationTests(rest);
       } finally {
         // Stop only what this run started: a developer's running stack stays up.
         if (process.env.KEEP_STACK !== '1') await down(started);
       }
-      const line = summaryLine();
-      if (code !== 0 && line?.includes(' 0 failed')) {
-        // Jest also fails a run whose tests all passed when code outlived its test file (it logs
-        // "after the Jest environment has been torn down"): something was left running.
-        console.log(`jest exited with code ${code} although no test failed; see its output above`);
-      }
-      if (line) console.log(line); // last: the line CI reads
-      return code;
+      printSummary([unit, integration]);
+      return integration.code;
     }
     default:
-      throw new Error(`unknown command "${command}" (up, down, status, start, test, register, kill)`);
+      throw new Error(
+        `unknown command "${command}" (up, down, status, start, test, test:unit, register, kill)`,
+      );
   }
 }
 

@@ -101,8 +101,8 @@ const mariadb: Component = {
         '--sync-binlog=1',
         '--innodb-flush-log-at-trx-commit=1',
         // Room for the whole working set (the read model, the idempotency keys of the last 24 h and
-        // their indexes: about 1 GB after a few bench runs). With 256 MB, random-key inserts read
-        // pages from disk and a rebuild of a 1.8 M-event log ran at 15,000 events/s instead of 22,000.
+        // their indexes): with a smaller pool, random-key inserts read pages from disk and the rebuild
+        // slows down markedly (docs/benchmarks.md has the measurement).
         '--innodb-buffer-pool-size=2G',
         // A larger redo log: fewer checkpoint flushes under bulk writes (the rebuild).
         '--innodb-log-file-size=1G',

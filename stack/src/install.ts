@@ -1,5 +1,6 @@
 // Installs what the local stack needs and is missing: the Debian MariaDB server and the
-// infrastructure jars (through Maven, cached in ~/.m2). A second run downloads nothing.
+// infrastructure jars (through Maven, cached in ~/.m2); and for `npm test`, the browser its dashboard
+// spec drives. A second run downloads nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,9 @@ import { paths, repoRoot } from './settings';
 
 const sbinDirs = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 
+/** A program on the PATH (or in an sbin directory), or at exactly the given absolute path. */
 function findBinary(name: string): string | undefined {
+  if (path.isAbsolute(name)) return fs.existsSync(name) ? name : undefined;
   const dirs = [...(process.env.PATH ?? '').split(':'), ...sbinDirs];
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
@@ -52,6 +55,7 @@ function aptInstall(packages: string[]): void {
 
 /** A program the stack (or the bench) runs, and the Debian packages that provide it. */
 export interface DebianTool {
+  /** Its name on the PATH, or an absolute path when a caller needs it exactly there. */
   binary: string;
   packages: string[];
 }
@@ -60,6 +64,13 @@ const STACK_TOOLS: DebianTool[] = [
   { binary: 'mariadbd', packages: ['mariadb-server', 'mariadb-client'] },
   { binary: 'mvn', packages: ['maven'] },
 ];
+
+/**
+ * What the integration tests need besides the stack: Debian's Chromium, at the path the dashboard's e2e
+ * spec launches (bank-app/test/dashboard.e2e-spec.ts; playwright-core downloads no browser). `npm test`
+ * installs it; `npm start` does not need it.
+ */
+export const TEST_TOOLS: DebianTool[] = [{ binary: '/usr/bin/chromium', packages: ['chromium'] }];
 
 /** Installs the packages of every tool that is missing (as root; otherwise says what to install). */
 export function ensureDebianPackages(tools: DebianTool[] = STACK_TOOLS): void {

@@ -36,7 +36,7 @@ function port(variable: string, fallback: number): PortSetting {
   return { variable, port: value };
 }
 
-/** The ports in the README's table: the public ones both stacks share, and the local stack's internal ones. */
+/** The ports of the README's table: the ones both stacks publish, and the local stack's internal ones. */
 export const ports = {
   app: port('APP_PORT', 8080),
   mariadb: port('DB_PORT', 3306),

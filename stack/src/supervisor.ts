@@ -24,8 +24,7 @@ export function supervisorSpec(): SupervisorSpec {
 /** The environment variables the supervisor's dynamic config provider reads, by consumer property. */
 export function supervisorEnvVariables(spec: SupervisorSpec = supervisorSpec()): Record<string, string> {
   const provider = spec.spec.ioConfig.consumerProperties['druid.dynamic.config.provider'] as
-    | { type: string; variables: Record<string, string> }
-    | undefined;
+    { type: string; variables: Record<string, string> } | undefined;
   return provider?.type === 'environment' ? provider.variables : {};
 }
 

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { components, mariadbSocket } from '../src/components';
-import { composeConnector, localConnector } from '../src/connector';
+import { connectorSpec, envPlaceholders, localConnectEnvironment } from '../src/connector';
 import { runningPid } from '../src/processes';
-import { database, host, ports, repoRoot } from '../src/settings';
+import { database, repoRoot } from '../src/settings';
 
 const run = promisify(execFile);
 
@@ -71,11 +71,10 @@ describe('lock-down of the local stack', () => {
     ]);
   });
 
-  it('reads the connector password through a config provider, in compose and locally', () => {
-    expect(composeConnector().config['database.password']).toMatch(/^\$\{file:[^:}]+:password\}$/);
-    expect(localConnector(`${host}:${ports.kafka.port}`).config['database.password']).toMatch(
-      /^\$\{file:[^:}]+:password\}$/,
-    );
+  it("reads the connector password from the Connect worker's environment, which the launcher sets", () => {
+    const { config } = connectorSpec();
+    expect(config['database.password']).toBe('${env:DEBEZIUM_DB_PASSWORD}');
+    expect(envPlaceholders(config)).toEqual(Object.keys(localConnectEnvironment()).sort());
   });
 
   it('has no password literally in any committed connector or worker configuration', () => {
@@ -85,10 +84,15 @@ describe('lock-down of the local stack', () => {
     const connectorConfigs = committed.filter(
       (file) =>
         file === 'mysqlsource.json' ||
+        file === 'bank-app-mini-statement-supervisor.json' ||
         (file.startsWith('connect/') && /\.(json|properties|sh|env)$|Dockerfile$/.test(file)),
     );
     expect(connectorConfigs).toEqual(
-      expect.arrayContaining(['mysqlsource.json', 'connect/local/worker.properties']),
+      expect.arrayContaining([
+        'mysqlsource.json',
+        'bank-app-mini-statement-supervisor.json',
+        'connect/local/worker.properties',
+      ]),
     );
     const secrets = [database.debezium.password, database.app.password, database.migrator.password];
     for (const file of connectorConfigs) {

@@ -27,7 +27,8 @@ export class CommandPool implements OnApplicationShutdown {
       ...CONNECTION_SETTINGS,
       multipleStatements: true,
       // mysql2's promise API otherwise captures a stack trace on every query (for its error
-      // messages): about 5 % of the app's CPU under load, for stacks that are never shown anyway.
+      // messages): a visible share of the app's CPU under load (docs/benchmarks.md), for stacks that
+      // are never shown anyway.
       trace: false,
       connectionLimit: db.poolSize,
       queueLimit: db.poolQueueLimit, // a full queue fails fast with "Queue limit reached." (503)

@@ -136,7 +136,7 @@ function interpretUpdate(before: DebitCardRow, after: DebitCardRow): ChangeMeani
   if (after.lastWithdrawalId === null || after.lastWithdrawnAt === null) {
     throw new PoisonEventError('a withdrawal without last_withdrawal_id or last_withdrawn_at');
   }
-  // An unreadable timestamp is rejected now, not while publishing (Date.parse: a fifth of toMillisIso's cost).
+  // An unreadable timestamp is rejected now, not while publishing (Date.parse is cheaper than toMillisIso).
   if (Number.isNaN(Date.parse(after.lastWithdrawnAt))) {
     throw new PoisonEventError(`not a timestamp: ${after.lastWithdrawnAt}`);
   }
@@ -160,7 +160,7 @@ export function toMillisIso(microsIso: string): string {
   return date.toISOString();
 }
 
-/** The `ministatement` message value of SPEC section 6. */
+/** The `ministatement` message value (its fields are described in docs/messages.md). */
 export function ministatementMessage(withdrawal: Withdrawal) {
   return {
     id: withdrawal.id,

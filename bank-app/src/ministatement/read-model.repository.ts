@@ -3,7 +3,8 @@
 //
 // A batch's rows travel as one JSON array in one parameter, which MariaDB's JSON_TABLE turns back into
 // rows for an INSERT IGNORE … SELECT: building and escaping a placeholder per value (nine per line,
-// thousands of lines per batch during a rebuild) cost the node process about a fifth of its CPU.
+// thousands of lines per batch during a rebuild) was one of the node process's largest costs
+// (docs/benchmarks.md).
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';

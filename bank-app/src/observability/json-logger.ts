@@ -38,9 +38,9 @@ export function logRecord(
 
 /**
  * stdout lines of one event-loop turn, written with one call. Node writes to a file or pipe
- * synchronously, and one write per line (a line per request) cost about a tenth of the command
- * path's throughput (bench). What is pending is flushed when the process exits; errors go to stderr
- * at once.
+ * synchronously, and one write per line (a line per request) cost the command path a visible share
+ * of its throughput (docs/benchmarks.md). What is pending is flushed when the process exits; errors go
+ * to stderr at once.
  */
 class TurnBuffer {
   private pending: string[] = [];

@@ -40,17 +40,16 @@ import { COMMAND_QUEUE_FULL } from '../database/database-errors';
 export const IDEMPOTENCY_TTL_HOURS = 24;
 
 /**
- * At most this many requests per transaction. Measured on 2 cores at concurrency 32 (mysql2 alone, no
- * HTTP; docs/benchmarks.md): batches of ~8 doubled the rate of one withdrawal per transaction, ~16
- * tripled it.
+ * At most this many requests per transaction. The bigger the batch, the more withdrawals share its
+ * round trips and its commit, and the higher the rate (docs/benchmarks.md has the measurements).
  */
 const MAX_BATCH = 32;
 /**
  * Batches running at once, each on its own connection; requests arriving meanwhile queue for the next.
  * One at a time makes the batches biggest, so their fixed cost (two round trips, a commit) is shared
- * most: alternating them through HTTP (docs/benchmarks.md), 1 gave the highest rate at concurrency 32
- * in all 7 rounds (12-29 % over 2), and at a steady 730/s a p99 below 3's in every round and as good
- * as 2's. The price: while a batch waits on a row lock, this instance's keyed withdrawals wait too.
+ * most: compared through HTTP with two and three at once (docs/benchmarks.md), one gave the highest
+ * rate at concurrency 32 and no worse a tail at a steady rate. The price: while a batch waits on a row
+ * lock, this instance's keyed withdrawals wait too.
  */
 export const MAX_CONCURRENT_BATCHES = 1;
 

@@ -1,4 +1,4 @@
-// The exactly-once checks of SPEC section 7, shared by the projector's e2e and fault tests: every
+// The exactly-once checks of docs/guarantees.md, shared by the projector's e2e and fault tests: every
 // accepted withdrawal is in money_withdrawal once and in `ministatement` (read_committed) once, per-card
 // versions are 1..n in order, and each card's used_limit equals the sum of its lines (baseline 0).
 import type { Pool, RowDataPacket } from 'mysql2/promise';
