@@ -136,6 +136,7 @@ describe('GET /pipeline/trace', () => {
     // The ministatement hop names the very record that carries this withdrawal.
     const { partition, offset } = hop('ministatement').detail as { partition: number; offset: string };
     const [record] = await readCommitted('ministatement', {
+      from: new Map([[partition, BigInt(offset)]]),
       where: (entry) => entry.partition === partition && entry.offset === offset,
     });
     expect(JSON.parse(record?.value ?? 'null')).toMatchObject({ id: receipt.withdrawalId, requestId });

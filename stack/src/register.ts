@@ -27,43 +27,70 @@ export function configuredEndpoints(env: NodeJS.ProcessEnv = process.env): Endpo
 /** Partitions of the change-event topic: Debezium keys events by card id, so each card's order holds. */
 export const debitCardPartitions = Number(process.env.DEBIT_CARD_PARTITIONS ?? 3);
 
+interface WantedTopic {
+  topic: string;
+  numPartitions: number;
+  configEntries: { name: string; value: string }[];
+}
+
+// `debit_card` keeps every event forever (the read model is rebuilt from it; compaction would erase
+// the deltas), and so do the others.
+const forever = [
+  { name: 'cleanup.policy', value: 'delete' },
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
+
 /**
- * The topics of the pipeline. `debit_card` keeps every event forever (the read model is rebuilt from
- * it; compaction would erase the deltas).
+ * The topics to create, given the partition counts of those that exist; throws, saying what to do,
+ * when an existing one cannot serve. `ministatement` must have exactly as many partitions as
+ * `debit_card`: the projector writes the lines of `debit_card` partition p to `ministatement` partition
+ * p, one transactional producer per partition, so that no two producers' aborted transactions
+ * interleave in a partition (a read_committed kafkajs consumer would then let aborted records through).
  */
+export function topicsToCreate(existing: Map<string, number>, partitions: number): WantedTopic[] {
+  const debitCard = existing.get('debit_card');
+  // Fewer partitions than configured: created by something other than this (an auto-creating client),
+  // and adding partitions would move cards to other partitions mid-log.
+  if (debitCard !== undefined && debitCard < partitions) {
+    throw new Error(
+      `topic debit_card has ${debitCard} partition(s), expected ${partitions}: it was created by ` +
+        'something other than `npm run register`. Delete it (and the datasource built from it) and register again.',
+    );
+  }
+  const sourcePartitions = debitCard ?? partitions;
+  const ministatement = existing.get('ministatement');
+  if (ministatement !== undefined && ministatement !== sourcePartitions) {
+    throw new Error(
+      `topic ministatement has ${ministatement} partition(s) and debit_card ${sourcePartitions}: they must be ` +
+        'equal, because the projector writes debit_card partition p to ministatement partition p (one ' +
+        'transactional producer per partition, so that every read_committed consumer reads each withdrawal ' +
+        'once). Delete ministatement and the Druid datasource bankapp built from it (docs/druid.md), then ' +
+        'run `npm run register` again.',
+    );
+  }
+  const wanted: WantedTopic[] = [
+    { topic: 'debit_card', numPartitions: sourcePartitions, configEntries: forever },
+    { topic: 'debit_card.dlq', numPartitions: 1, configEntries: forever },
+    { topic: 'ministatement', numPartitions: sourcePartitions, configEntries: forever },
+  ];
+  return wanted.filter(({ topic }) => !existing.has(topic));
+}
+
+/** Creates the pipeline's topics that are missing (see topicsToCreate). */
 export async function ensureTopics(brokers: string[]): Promise<void> {
   const kafka = new Kafka({ clientId: 'bank-register', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const forever = [
-      { name: 'cleanup.policy', value: 'delete' },
-      { name: 'retention.ms', value: '-1' },
-      { name: 'retention.bytes', value: '-1' },
-    ];
-    const wanted = [
-      { topic: 'debit_card', numPartitions: debitCardPartitions, configEntries: forever },
-      { topic: 'debit_card.dlq', numPartitions: 1, configEntries: forever },
-      { topic: 'ministatement', numPartitions: debitCardPartitions, configEntries: forever },
-    ];
-    // A topic that exists with fewer partitions was not created here (auto-created by a client that
-    // ran before `register`): one projector could never share the work. Adding partitions would move
-    // cards to other partitions mid-log, so say what happened instead of patching it.
-    const present = wanted.filter((topic) => existing.has(topic.topic));
+    const names = ['debit_card', 'debit_card.dlq', 'ministatement'];
+    const present = (await admin.listTopics()).filter((topic) => names.includes(topic));
+    const existing = new Map<string, number>();
     if (present.length > 0) {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
-      for (const { topic, numPartitions } of present) {
-        const actual = metadata.find((entry) => entry.name === topic)?.partitions.length ?? 0;
-        if (actual < numPartitions) {
-          throw new Error(
-            `topic ${topic} has ${actual} partition(s), expected ${numPartitions}: it was created by ` +
-              'something other than `npm run register`. Delete it (and the datasource built from it) and register again.',
-          );
-        }
-      }
+      const { topics } = await admin.fetchTopicMetadata({ topics: present });
+      for (const { name, partitions } of topics) existing.set(name, partitions.length);
     }
-    const topics = wanted.filter((topic) => !existing.has(topic.topic));
+    const topics = topicsToCreate(existing, debitCardPartitions);
     if (topics.length > 0) {
       await admin.createTopics({ topics, waitForLeaders: true });
       progress('register', `created topics ${topics.map((topic) => topic.topic).join(', ')}`);

@@ -1,20 +1,26 @@
-import { partitionForKey, retryConcurrentTransactions } from './partition-transactions';
+import { checkPartitionCounts, retryConcurrentTransactions } from './partition-transactions';
 
-// Expected partitions computed with the Java client's own partitioner arithmetic
-// (Utils.toPositive(Utils.murmur2(key)) % n, kafka-clients 3.9.1, in jshell): the projector must put a
-// card's `ministatement` messages where any Kafka client would.
-describe('partitionForKey', () => {
-  it.each([
-    ['123456789', 0, 6],
-    ['chaos-2cfb35a701524ef59118', 1, 4],
-    ['bench-0001', 0, 0],
-    ['bench-hot', 0, 9],
-    ['a', 1, 4],
-    ['card-with-a-long-identifier-0042', 0, 0],
-  ])('puts %s where Kafka does (3 partitions: %i, 12 partitions: %i)', (key, ofThree, ofTwelve) => {
-    expect(partitionForKey('ministatement', key, 3)).toBe(ofThree);
-    expect(partitionForKey('ministatement', key, 12)).toBe(ofTwelve);
+describe('checkPartitionCounts', () => {
+  it('accepts ministatement with as many partitions as debit_card', () => {
+    expect(() => checkPartitionCounts(3, 3)).not.toThrow();
+    expect(() => checkPartitionCounts(12, 12)).not.toThrow();
   });
+
+  it.each([
+    [3, 2],
+    [3, 4],
+    [3, 0],
+    [0, 0],
+  ])(
+    'refuses debit_card with %i partition(s) and ministatement with %i, saying what to do',
+    (source, sink) => {
+      expect(() => checkPartitionCounts(source, sink)).toThrow(
+        `topic ministatement has ${sink} partition(s) and debit_card ${source}: the projector writes the lines ` +
+          'of debit_card partition p to ministatement partition p, so the counts must be equal. ' +
+          'Delete ministatement and the Druid datasource built from it, then run `npm run register` (docs/messages.md).',
+      );
+    },
+  );
 });
 
 describe('retryConcurrentTransactions', () => {

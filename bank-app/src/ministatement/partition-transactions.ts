@@ -10,14 +10,7 @@
 // transaction completes, and a plain OffsetFetch can still return the previous offset (stable-offsets.ts
 // measures it and asks with `require_stable` instead). Every rebalance drops every writer, so the first
 // batch after it opens a fresh one: fencing, waiting and reading again.
-import {
-  Partitioners,
-  type Admin,
-  type Kafka,
-  type Message,
-  type PartitionMetadata,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { retryWhileTransient } from '../common/retry';
 import { fetchStableOffsets } from './stable-offsets';
 
@@ -66,35 +59,28 @@ export interface RecordPosition {
   offset: string;
 }
 
-// Java's murmur2 partitioning (Kafka's default for keyed records): a card's messages land where any
-// Kafka client would put them. Applied here rather than inside send(), so each message's partition is
-// known and its offset can be told from the produce response (trace and lag use it).
-const keyPartitioner = Partitioners.DefaultPartitioner();
-
-/** What the partitioner reads of a topic's metadata: for a keyed message, only the partition count. */
-const metadataByCount = new Map<number, PartitionMetadata[]>();
-
-/** The partition Kafka's default partitioner picks for `key` in a topic of `partitionCount` partitions. */
-export function partitionForKey(topic: string, key: string, partitionCount: number): number {
-  let partitionMetadata = metadataByCount.get(partitionCount);
-  if (partitionMetadata === undefined) {
-    partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [],
-      isr: [],
-    }));
-    metadataByCount.set(partitionCount, partitionMetadata);
-  }
-  return keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+/**
+ * The lines of `debit_card` partition p go to `ministatement` partition p, so each `ministatement`
+ * partition is written by exactly one transactional id (`<group>.<p>`): its aborted transactions come
+ * one after another from that one producer and never interleave with another's, which every
+ * read_committed client skips exactly (kafkajs 2.2.4 does not when several producers interleave in a
+ * partition). A card's lines keep their order: all of its change events sit in one `debit_card`
+ * partition. So the two topics must have the same number of partitions.
+ */
+export function checkPartitionCounts(changeTopicPartitions: number, ministatementPartitions: number): void {
+  if (changeTopicPartitions > 0 && changeTopicPartitions === ministatementPartitions) return;
+  throw new Error(
+    `topic ${MINISTATEMENT_TOPIC} has ${ministatementPartitions} partition(s) and ${CHANGE_TOPIC} ` +
+      `${changeTopicPartitions}: the projector writes the lines of ${CHANGE_TOPIC} partition p to ` +
+      `${MINISTATEMENT_TOPIC} partition p, so the counts must be equal. Delete ${MINISTATEMENT_TOPIC} and ` +
+      'the Druid datasource built from it, then run `npm run register` (docs/messages.md).',
+  );
 }
 
 class PartitionWriter {
   private constructor(
     readonly partition: number,
     private readonly producer: Producer,
-    private readonly ministatementPartitions: number,
     /** Events below this offset are published; it moves with each of this writer's commits. */
     public committedOffset: bigint,
   ) {}
@@ -125,17 +111,13 @@ class PartitionWriter {
         fetchStableOffsets({ brokers, clientId: `${groupId}.${partition}` }, groupId, CHANGE_TOPIC, [
           partition,
         ]),
-        admin.fetchTopicMetadata({ topics: [MINISTATEMENT_TOPIC] }),
+        admin.fetchTopicMetadata({ topics: [CHANGE_TOPIC, MINISTATEMENT_TOPIC] }),
       ]);
+      const partitionsOf = (topic: string) =>
+        metadata.topics.find((entry) => entry.name === topic)?.partitions.length ?? 0;
+      checkPartitionCounts(partitionsOf(CHANGE_TOPIC), partitionsOf(MINISTATEMENT_TOPIC));
       const committed = offsets.get(partition) ?? -1n;
-      const ministatementPartitions = metadata.topics[0]?.partitions.length ?? 0;
-      if (ministatementPartitions === 0) throw new Error(`topic ${MINISTATEMENT_TOPIC} has no partitions`);
-      return new PartitionWriter(
-        partition,
-        producer,
-        ministatementPartitions,
-        committed < 0n ? 0n : committed,
-      );
+      return new PartitionWriter(partition, producer, committed < 0n ? 0n : committed);
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;
@@ -149,14 +131,11 @@ class PartitionWriter {
   async commit(groupId: string, output: BatchOutput, beforeCommit?: () => void): Promise<RecordPosition[]> {
     const transaction = await this.producer.transaction();
     try {
-      const messages = output.ministatement.map((message) => ({
-        ...message,
-        partition: partitionForKey(MINISTATEMENT_TOPIC, String(message.key), this.ministatementPartitions),
-      }));
+      const messages = output.ministatement.map((message) => ({ ...message, partition: this.partition }));
       const positions: RecordPosition[] = [];
       if (messages.length > 0) {
         const sent = await transaction.send({ topic: MINISTATEMENT_TOPIC, messages });
-        // One record batch per partition, its offsets consecutive from baseOffset, in send order.
+        // One record batch, its offsets consecutive from baseOffset, in send order.
         const next = new Map(sent.map((entry) => [entry.partition, BigInt(entry.baseOffset ?? '-1')]));
         for (const { partition } of messages) {
           const offset = next.get(partition) ?? -1n;

@@ -1,5 +1,5 @@
 // The exactly-once checks of docs/guarantees.md, shared by the projector's e2e and fault tests: every
-// accepted withdrawal is in money_withdrawal once and in `ministatement` (read_committed) once, per-card
+// accepted withdrawal is in money_withdrawal once and in `ministatement` (kafkajs, read_committed) once, per-card
 // versions are 1..n in order, and each card's used_limit equals the sum of its lines (baseline 0).
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { TestApp } from './app';
@@ -65,8 +65,17 @@ export function cents(amount: string): bigint {
   return BigInt(units) * 100n + BigInt(fraction.padEnd(2, '0'));
 }
 
-/** Waits until the pipeline is quiet, then checks exactly-once for the cards' accepted withdrawals. */
-export async function expectExactlyOnce(db: Pool, cards: string[], accepted: Receipt[]): Promise<void> {
+/**
+ * Waits until the pipeline is quiet, then checks exactly-once for the cards' accepted withdrawals: in
+ * the read model, and in `ministatement` read by a kafkajs read_committed consumer from `since` (the
+ * topic's end offsets when the test began: endOffsets('ministatement')).
+ */
+export async function expectExactlyOnce(
+  db: Pool,
+  cards: string[],
+  accepted: Receipt[],
+  since: Map<number, bigint>,
+): Promise<void> {
   const expectedIds = accepted.map((receipt) => receipt.withdrawalId).sort();
   await waitFor(async () => ((await linesOf(db, cards)).length >= accepted.length ? true : undefined), {
     description: `${accepted.length} statement lines for ${cards.length} cards`,
@@ -87,7 +96,7 @@ export async function expectExactlyOnce(db: Pool, cards: string[], accepted: Rec
     expect({ card, sum: sum.toString() }).toEqual({ card, sum: cents(row?.used_limit ?? '0').toString() });
   }
 
-  const messages = await ministatementOf(cards);
+  const messages = await ministatementOf(cards, since);
   expect(messages.map((message) => message.id).sort()).toEqual(expectedIds);
   for (const card of cards) {
     const versions = messages

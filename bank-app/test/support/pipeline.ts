@@ -1,8 +1,9 @@
 // Observes the pipeline from outside, the way a user would check it: the Kafka topics read with a
 // read_committed consumer, the projector group's progress, and the Connect REST API.
 import axios from 'axios';
-import { Kafka, logLevel, type MemberDescription } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage, type MemberDescription } from 'kafkajs';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,23 +54,137 @@ function parseRecord(line: string): TopicRecord {
 }
 
 export interface ReadOptions {
-  /** Only the last `tail` offsets of each partition. */
+  /**
+   * Where to start, per partition: the end offsets taken when the test began (endOffsets), so a check
+   * reads only what its test wrote, whatever the stack's history. A partition it does not name is not
+   * read. Absent: every partition from the beginning.
+   */
+  from?: Map<number, bigint>;
+  /** Only the last `tail` offsets of each partition (instead of `from`). */
   tail?: number;
   /** Keep only the records this accepts (applied while reading: a long topic is never all in memory). */
   where?: (record: TopicRecord) => boolean;
 }
 
+/** Each partition's end offset now (its high watermark): where a test's later reads start. */
+export async function endOffsets(topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function toRecord(partition: number, message: KafkaMessage): TopicRecord {
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value?.toString('utf8') ?? null,
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+    ),
+  };
+}
+
 /**
- * The committed records of a topic, read with the reference Java client as a read_committed consumer
- * (as Druid reads `ministatement`), up to each partition's last stable offset as of the call. See
- * java/ReadCommitted.java for why not kafkajs.
+ * The committed records of a topic, read as a TypeScript user would: a kafkajs consumer with its
+ * default isolation, read_committed. It reads from `from` (or the last `tail` offsets, or the
+ * beginning) up to each partition's end as of the call. Call it once the writers are quiet: an open
+ * transaction holds the consumer back and the read waits for it, bounded.
  */
 export async function readCommitted(
   topic: string,
-  { tail, where }: ReadOptions = {},
+  { from, tail, where }: ReadOptions = {},
+): Promise<TopicRecord[]> {
+  const groupId = `read-committed-check-${randomUUID()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const ends = new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+    const starts = new Map(
+      offsets.map(({ partition, low, high }) => {
+        const begin = BigInt(low);
+        // With `from`, a partition it does not name is not read.
+        const wanted =
+          tail !== undefined
+            ? BigInt(high) - BigInt(tail)
+            : from
+              ? (from.get(partition) ?? BigInt(high))
+              : begin;
+        return [partition, wanted > begin ? wanted : begin];
+      }),
+    );
+    const pending = [...ends].filter(([partition, end]) => (starts.get(partition) ?? end) < end);
+    if (pending.length === 0) return [];
+    // The new group starts exactly where this read begins.
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [...starts].map(([partition, offset]) => ({ partition, offset: offset.toString() })),
+    });
+
+    const records = new Map<string, TopicRecord>();
+    // How far each partition was read, control records and aborted records included: kafkajs reports
+    // it per fetched batch, even for a batch it filtered out entirely.
+    const positions = new Map<number, bigint>();
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const next = BigInt(payload.lastOffset) + 1n;
+      if (next > (positions.get(payload.partition) ?? -1n)) positions.set(payload.partition, next);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic] });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: ({ partition, message }) => {
+        const offset = BigInt(message.offset);
+        if (offset >= (starts.get(partition) ?? 0n) && offset < (ends.get(partition) ?? 0n)) {
+          const record = toRecord(partition, message);
+          // Keyed by position: a re-fetch after a rebalance delivers the same record again.
+          if (where === undefined || where(record)) records.set(`${partition}:${message.offset}`, record);
+        }
+        return Promise.resolve();
+      },
+    });
+    await waitFor(
+      () =>
+        pending.every(([partition, end]) => (positions.get(partition) ?? -1n) >= end) ? true : undefined,
+      {
+        description: `a kafkajs read_committed consumer to read ${topic} up to offsets ${pending
+          .map(([partition, end]) => `${partition}:${end}`)
+          .join(', ')}`,
+        timeoutMs: READ_TIMEOUT_MS,
+        intervalMs: 100,
+      },
+    );
+    return [...records.values()].sort(
+      (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+    );
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The same read with Kafka's reference Java client (java/ReadCommitted.java), as Druid reads the topic:
+ * the chaos suite's second reader, which must agree with kafkajs.
+ */
+export async function readCommittedWithJava(
+  topic: string,
+  { from, tail, where }: ReadOptions = {},
 ): Promise<TopicRecord[]> {
   const args = ['-cp', join(paths.kafkaLib, '*'), READER, config.kafka.brokers.join(','), topic];
   if (tail !== undefined) args.push(String(tail));
+  else if (from !== undefined) {
+    args.push(`from=${[...from].map(([partition, offset]) => `${partition}:${offset}`).join(',')}`);
+  }
   const reader = spawn(java17(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(reader, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   const timer = setTimeout(() => reader.kill('SIGKILL'), READ_TIMEOUT_MS);
@@ -89,7 +204,7 @@ export async function readCommitted(
   }
   const [code, signal] = await exited;
   if (code !== 0) {
-    throw new Error(`reading ${topic} read_committed failed (exit ${code ?? signal}): ${stderr}`);
+    throw new Error(`reading ${topic} read_committed with Java failed (exit ${code ?? signal}): ${stderr}`);
   }
   return records;
 }
@@ -104,11 +219,15 @@ export interface MinistatementMessage {
   requestId: string | null;
 }
 
-/** The `ministatement` messages of the given cards, in topic order. */
-export async function ministatementOf(cardIds: string[]): Promise<MinistatementMessage[]> {
+/** The `ministatement` messages of the given cards since `from` (endOffsets), in topic order. */
+export async function ministatementOf(
+  cardIds: string[],
+  from: Map<number, bigint>,
+): Promise<MinistatementMessage[]> {
   const wanted = new Set(cardIds);
   return (
     await readCommitted('ministatement', {
+      from,
       where: (record) => record.key !== null && wanted.has(record.key),
     })
   ).map((record) => JSON.parse(record.value ?? 'null') as MinistatementMessage);

@@ -1,18 +1,20 @@
 // Reads a Kafka topic the way Druid does: with the reference Java client, isolation.level
-// read_committed, from the beginning (or the last N offsets of each partition) up to each partition's
-// last stable offset as of the start. Prints one line per record: partition, offset, then key, value
-// and headers in Base64 (a header as name:value, comma-separated), tab-separated.
+// read_committed, from the beginning (or the last N offsets of each partition, or given start offsets)
+// up to each partition's last stable offset as of the start. Prints one line per record: partition,
+// offset, then key, value and headers in Base64 (a header as name:value, comma-separated), tab-separated.
 //
-// The tests read committed records through this and not through kafkajs: kafkajs 2.2.4 lets records
-// of aborted transactions through when several transactional producers interleave in a partition
-// (as the projector's per-partition producers do in `ministatement`).
+// The chaos suite reads `ministatement` with this as well as with kafkajs (the client a TypeScript user
+// has): the two must agree.
 //
-// Run as a single-file program (no build step): java -cp '<kafka lib>/*' ReadCommitted.java <bootstrap> <topic> [tail]
+// Run as a single-file program (no build step):
+//   java -cp '<kafka lib>/*' ReadCommitted.java <bootstrap> <topic> [<tail> | from=<partition>:<offset>,...]
+// With from=, a partition it does not name is not read.
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,15 @@ public class ReadCommitted {
   public static void main(String[] args) {
     String bootstrap = args[0];
     String topic = args[1];
-    long tail = args.length > 2 ? Long.parseLong(args[2]) : -1;
+    String range = args.length > 2 ? args[2] : "";
+    long tail = range.isEmpty() || range.startsWith("from=") ? -1 : Long.parseLong(range);
+    Map<Integer, Long> from = new HashMap<>();
+    if (range.startsWith("from=") && range.length() > 5) {
+      for (String pair : range.substring(5).split(",")) {
+        String[] parts = pair.split(":");
+        from.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+      }
+    }
 
     Properties properties = new Properties();
     properties.put("bootstrap.servers", bootstrap);
@@ -54,7 +64,12 @@ public class ReadCommitted {
       Set<TopicPartition> pending = new HashSet<>();
       for (TopicPartition partition : partitions) {
         long begin = begins.get(partition);
-        long start = tail < 0 ? begin : Math.max(begin, ends.get(partition) - tail);
+        long start;
+        if (range.startsWith("from=")) {
+          start = Math.max(begin, from.getOrDefault(partition.partition(), ends.get(partition)));
+        } else {
+          start = tail < 0 ? begin : Math.max(begin, ends.get(partition) - tail);
+        }
         consumer.seek(partition, start);
         if (start < ends.get(partition)) pending.add(partition);
       }
