@@ -5,6 +5,7 @@
 // to tell Debezium duplicates from replays. It empties the tables as the migrator user (see clear()).
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
@@ -16,6 +17,7 @@ import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
+import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
 import { CHANGE_TOPIC } from './partition-transactions';
 import {
   prepareBatch,
@@ -200,7 +202,7 @@ class RebuildService {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule],
+  imports: [ConfigModule, DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
   providers: [ReadModelRepository, RebuildService],
 })
 class RebuildModule {}
