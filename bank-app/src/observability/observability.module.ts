@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DebitCardsModule } from '../debit-cards/debit-cards.module';
 import { MinistatementModule } from '../ministatement/ministatement.module';
 import { KafkaHealthClient } from '../pipeline/kafka-health.client';
 import { MetricsController } from './metrics.controller';
@@ -15,7 +16,7 @@ import { TraceService } from './trace.service';
  * it depends on no other feature module but the projector's counters.
  */
 @Module({
-  imports: [MinistatementModule],
+  imports: [DebitCardsModule, MinistatementModule],
   controllers: [MetricsController, ObservabilityController],
   providers: [
     MetricsService,
