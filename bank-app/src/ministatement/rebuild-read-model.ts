@@ -16,6 +16,7 @@ import { ConfigModule } from '../config/config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
+import { CardBaselineEntity } from './card-baseline.entity';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
 import { CHANGE_TOPIC } from './partition-transactions';
@@ -88,16 +89,17 @@ class RebuildService {
   }
 
   /**
-   * Empties the read model with TRUNCATE, which is DDL: hence the migrator user, as for migrations.
-   * A DELETE of every line leaves each one delete-marked, and InnoDB's purge of them then runs during
-   * the replay, competing with its inserts for the same keys.
+   * Empties the read model with TRUNCATE (what a repository's clear() sends on MySQL and MariaDB), which
+   * is DDL: hence the migrator user, as for migrations. A DELETE of every line leaves each one
+   * delete-marked, and InnoDB's purge of them then runs during the replay, competing with its inserts
+   * for the same keys.
    */
   private async clear(): Promise<void> {
     const migrator = new DataSource(migratorDataSourceOptions(this.config));
     await migrator.initialize();
     try {
-      await migrator.query('TRUNCATE TABLE money_withdrawal');
-      await migrator.query('TRUNCATE TABLE card_baseline');
+      await migrator.getRepository(MoneyWithdrawalEntity).clear();
+      await migrator.getRepository(CardBaselineEntity).clear();
     } finally {
       await migrator.destroy();
     }
