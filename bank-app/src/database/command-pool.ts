@@ -1,9 +1,9 @@
-// The command side's own connection pool: plain mysql2 (promise API), with multiple statements per
-// round trip. A keyed withdrawal is a short conversation with the database (lock, begin, look up the
-// key, lock and read the card, update, store the response, commit, unlock); sending it in 2 round
-// trips instead of 8, and those of many withdrawals together (IdempotencyService), is most of the
-// command's speed (see docs/benchmarks.md). Every value still travels as a `?` placeholder that
-// mysql2 escapes; no statement text is ever built from input.
+// The command side's own connection pool: plain mysql2 (promise API) rather than TypeORM, with
+// multiple statements per round trip. A keyed withdrawal is a short conversation with the database
+// (lock, begin, look up the key, lock and read the card, update, store the response, commit, unlock);
+// sending it in 2 round trips instead of 8, and those of many withdrawals together
+// (IdempotencyService), is most of the command's speed (see docs/benchmarks.md). Every value still
+// travels as a `?` placeholder that mysql2 escapes; no statement text is ever built from input.
 //
 // Same user, session set-up, connection settings, size and queue bound as TypeORM's pool
 // (data-source-options.ts), which serves everything else (reads, the projector, health checks).

@@ -1,11 +1,12 @@
 // The write model's cards: create one, read its state. Withdrawals live in ../withdrawals.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
 import { isDuplicateKeyError } from '../database/database-errors';
 import { CreateDebitCardCommand } from './debit-card.request';
+import { DebitCardEntity } from './debit-card.entity';
 
 /** A card as the API shows it: amounts as decimal strings, version as a number. */
 export interface DebitCardView {
@@ -16,61 +17,50 @@ export interface DebitCardView {
   version: number;
 }
 
-/** The row as mysql2 returns it: DECIMAL and BIGINT come back as strings. */
-interface DebitCardRow {
-  id: string;
-  initial_limit: string;
-  used_limit: string;
-  version: string;
-}
-
-export function toDebitCardView(row: DebitCardRow): DebitCardView {
-  const initial = decimalToCents(row.initial_limit);
-  const used = decimalToCents(row.used_limit);
+export function toDebitCardView(
+  card: Pick<DebitCardEntity, 'id' | 'initialLimit' | 'usedLimit' | 'version'>,
+): DebitCardView {
+  const initial = decimalToCents(card.initialLimit);
+  const used = decimalToCents(card.usedLimit);
   return {
-    id: row.id,
+    id: card.id,
     initialLimit: formatCents(initial),
     usedLimit: formatCents(used),
     availableBalance: formatCents(initial - used),
-    version: Number(row.version),
+    version: Number(card.version),
   };
 }
 
 @Injectable()
 export class DebitCardsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(DebitCardEntity) private readonly cards: Repository<DebitCardEntity>) {}
 
   async create(command: CreateDebitCardCommand): Promise<DebitCardView> {
-    const initialLimit = formatCents(command.initialLimitCents);
+    const card = {
+      id: command.id,
+      initialLimit: formatCents(command.initialLimitCents),
+      usedLimit: '0.00',
+      version: '0',
+    };
     try {
-      // CAST: a string parameter in arithmetic or comparison would otherwise be read as a DOUBLE.
-      await this.dataSource.query(
-        'INSERT INTO debit_card (id, initial_limit, used_limit, version) VALUES (?, CAST(? AS DECIMAL(18,2)), 0, 0)',
-        [command.id, initialLimit],
-      );
+      // The decimal string goes straight into the DECIMAL column: exact. updateEntity(false): the
+      // response needs nothing back, so no SELECT of the new row's defaults after the INSERT.
+      await this.cards.createQueryBuilder().insert().values(card).updateEntity(false).execute();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         throw new DomainError('CARD_ALREADY_EXISTS', `Debit card ${command.id} already exists.`);
       }
       throw error;
     }
-    return toDebitCardView({ id: command.id, initial_limit: initialLimit, used_limit: '0.00', version: '0' });
+    return toDebitCardView(card);
   }
 
   async get(id: string): Promise<DebitCardView> {
-    const rows = await this.dataSource.query<DebitCardRow[]>(
-      'SELECT id, initial_limit, used_limit, version FROM debit_card WHERE id = ?',
-      [id],
-    );
-    if (rows.length === 0) throw new DomainError('CARD_NOT_FOUND', `Debit card ${id} does not exist.`);
-    return toDebitCardView(rows[0]);
-  }
-
-  /** Creates the card if it is missing; leaves an existing card (and its balance) alone. */
-  async ensureExists(id: string, initialLimit: string): Promise<void> {
-    await this.dataSource.query(
-      'INSERT IGNORE INTO debit_card (id, initial_limit) VALUES (?, CAST(? AS DECIMAL(18,2)))',
-      [id, initialLimit],
-    );
+    const card = await this.cards.findOne({
+      select: { id: true, initialLimit: true, usedLimit: true, version: true },
+      where: { id },
+    });
+    if (card === null) throw new DomainError('CARD_NOT_FOUND', `Debit card ${id} does not exist.`);
+    return toDebitCardView(card);
   }
 }

@@ -1,15 +1,16 @@
 // The read model's storage: statement lines (money_withdrawal) and card baselines, written by the
-// projector one batch at a time, and read by GET /moneywithdrawals.
+// projector one batch at a time, and read by GET /moneywithdrawals through the entity's repository.
 //
-// A batch's rows travel as one JSON array in one parameter, which MariaDB's JSON_TABLE turns back into
-// rows for an INSERT IGNORE … SELECT: building and escaping a placeholder per value (nine per line,
-// thousands of lines per batch during a rebuild) was one of the node process's largest costs
-// (docs/benchmarks.md).
+// The batch writes stay hand SQL, the projector's hot path: a batch's rows travel as one JSON array in
+// one parameter, which MariaDB's JSON_TABLE turns back into rows for an INSERT IGNORE … SELECT; a
+// placeholder per value (nine per line, thousands of lines per batch during a rebuild), as the query
+// builder would send them, was one of the node process's largest costs (docs/benchmarks.md).
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { formatCents } from '../common/money';
 import type { ChangeMeaning, Withdrawal } from './debezium-envelope';
+import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
 
 /** One change event of a batch, with its position in the `debit_card` topic. */
 export interface PositionedMeaning {
@@ -126,7 +127,10 @@ export function prepareBatch(events: PositionedMeaning[]): PreparedBatch {
 
 @Injectable()
 export class ReadModelRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MoneyWithdrawalEntity) private readonly lines: Repository<MoneyWithdrawalEntity>,
+  ) {}
 
   /**
    * Writes a batch. A line is keyed by (debit_card_id, version) and remembers the partition and offset
@@ -185,36 +189,36 @@ export class ReadModelRepository {
 
   /** The mini statement, newest first. */
   async statement(debitCardId: string, limit: number): Promise<StatementLine[]> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        debit_card_id: string;
-        amount: string;
-        transaction_date: Date;
-        version: string;
-        request_id: string | null;
-      }[]
-    >(
-      `SELECT id, debit_card_id, amount, transaction_date, version, request_id
-         FROM money_withdrawal WHERE debit_card_id = ? ORDER BY version DESC LIMIT ?`,
-      [debitCardId, limit],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      debitCardId: row.debit_card_id,
-      amount: row.amount,
-      transactionDate: row.transaction_date.toISOString(),
-      version: Number(row.version),
-      requestId: row.request_id,
+    const lines = await this.lines.find({
+      select: {
+        id: true,
+        debitCardId: true,
+        amount: true,
+        transactionDate: true,
+        version: true,
+        requestId: true,
+      },
+      where: { debitCardId },
+      order: { version: 'DESC' },
+      take: limit,
+    });
+    return lines.map((line) => ({
+      id: line.id,
+      debitCardId: line.debitCardId,
+      amount: line.amount,
+      transactionDate: line.transactionDate.toISOString(),
+      version: Number(line.version),
+      requestId: line.requestId,
     }));
   }
 
   /** The highest version of the card the read model holds (0 when none). */
   async projectedVersion(debitCardId: string): Promise<number> {
-    const rows = await this.dataSource.query<{ version: string }[]>(
-      'SELECT COALESCE(MAX(version), 0) AS version FROM money_withdrawal WHERE debit_card_id = ?',
-      [debitCardId],
-    );
-    return Number(rows[0]?.version ?? 0);
+    const row = await this.lines
+      .createQueryBuilder('line')
+      .select('COALESCE(MAX(line.version), 0)', 'version')
+      .where('line.debitCardId = :debitCardId', { debitCardId })
+      .getRawOne<{ version: string }>();
+    return Number(row?.version ?? 0);
   }
 }

@@ -5,6 +5,7 @@
 // to tell Debezium duplicates from replays. It empties the tables as the migrator user (see clear()).
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,7 +16,9 @@ import { ConfigModule } from '../config/config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
+import { CardBaselineEntity } from './card-baseline.entity';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
+import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
 import { CHANGE_TOPIC } from './partition-transactions';
 import {
   prepareBatch,
@@ -86,16 +89,17 @@ class RebuildService {
   }
 
   /**
-   * Empties the read model with TRUNCATE, which is DDL: hence the migrator user, as for migrations.
-   * A DELETE of every line leaves each one delete-marked, and InnoDB's purge of them then runs during
-   * the replay, competing with its inserts for the same keys.
+   * Empties the read model with TRUNCATE (what a repository's clear() sends on MySQL and MariaDB), which
+   * is DDL: hence the migrator user, as for migrations. A DELETE of every line leaves each one
+   * delete-marked, and InnoDB's purge of them then runs during the replay, competing with its inserts
+   * for the same keys.
    */
   private async clear(): Promise<void> {
     const migrator = new DataSource(migratorDataSourceOptions(this.config));
     await migrator.initialize();
     try {
-      await migrator.query('TRUNCATE TABLE money_withdrawal');
-      await migrator.query('TRUNCATE TABLE card_baseline');
+      await migrator.getRepository(MoneyWithdrawalEntity).clear();
+      await migrator.getRepository(CardBaselineEntity).clear();
     } finally {
       await migrator.destroy();
     }
@@ -200,7 +204,7 @@ class RebuildService {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule],
+  imports: [ConfigModule, DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
   providers: [ReadModelRepository, RebuildService],
 })
 class RebuildModule {}

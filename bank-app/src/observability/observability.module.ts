@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DebitCardsModule } from '../debit-cards/debit-cards.module';
 import { MinistatementModule } from '../ministatement/ministatement.module';
 import { KafkaHealthClient } from '../pipeline/kafka-health.client';
 import { MetricsController } from './metrics.controller';
@@ -11,11 +12,12 @@ import { ReconcileService } from './reconcile.service';
 import { TraceService } from './trace.service';
 
 /**
- * GET /metrics, GET /pipeline/trace and GET /pipeline/reconcile, and the lag per hop of /pipeline/status. Its own Druid SQL and Kafka admin clients (small, lazily connected), so
- * it depends on no other feature module but the projector's counters.
+ * GET /metrics, GET /pipeline/trace and GET /pipeline/reconcile, and the lag per hop of /pipeline/status.
+ * Its own Druid SQL and Kafka admin clients (small, lazily connected); from the other feature modules it
+ * takes only the projector's counters and the repositories of the tables it inspects.
  */
 @Module({
-  imports: [MinistatementModule],
+  imports: [DebitCardsModule, MinistatementModule],
   controllers: [MetricsController, ObservabilityController],
   providers: [
     MetricsService,

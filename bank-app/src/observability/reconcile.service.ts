@@ -4,11 +4,14 @@
 // Sums are exact (DECIMAL strings → bigint cents; Druid's longSum of cents cast to VARCHAR). A card
 // with withdrawals still in flight is inconsistent until the pipeline is quiet; that is the point.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { decimalToCents, formatCents } from '../common/money';
+import { DebitCardEntity } from '../debit-cards/debit-card.entity';
+import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
+import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
 import type { ReconcileQuery } from './observability.request';
 
 export interface Totals {
@@ -44,41 +47,45 @@ interface DruidRow {
 @Injectable()
 export class ReconcileService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(DebitCardEntity) private readonly cards: Repository<DebitCardEntity>,
+    @InjectRepository(CardBaselineEntity) private readonly baselines: Repository<CardBaselineEntity>,
+    @InjectRepository(MoneyWithdrawalEntity) private readonly lines: Repository<MoneyWithdrawalEntity>,
     private readonly druid: DruidSqlClient,
   ) {}
 
   async reconcile(query: ReconcileQuery): Promise<Reconciliation> {
-    const cards = await this.dataSource.query<{ id: string; used_limit: string }[]>(
+    const select = { id: true, usedLimit: true };
+    const cards = await this.cards.find(
       query.debitCardId === undefined
-        ? 'SELECT id, used_limit FROM debit_card ORDER BY id LIMIT ?'
-        : 'SELECT id, used_limit FROM debit_card WHERE id = ?',
-      query.debitCardId === undefined ? [query.limit] : [query.debitCardId],
+        ? { select, order: { id: 'ASC' }, take: query.limit }
+        : { select, where: { id: query.debitCardId } },
     );
     const ids = cards.map((card) => card.id);
     if (ids.length === 0) {
       return { generatedAt: new Date().toISOString(), consistent: true, druidAvailable: true, cards: [] };
     }
-    const marks = ids.map(() => '?').join(', ');
     const [baselines, lines, druid] = await Promise.all([
-      this.dataSource.query<{ debit_card_id: string; used_limit: string }[]>(
-        `SELECT debit_card_id, used_limit FROM card_baseline WHERE debit_card_id IN (${marks})`,
-        ids,
-      ),
-      this.dataSource.query<{ debit_card_id: string; count: string; total: string }[]>(
-        `SELECT debit_card_id, COUNT(*) AS count, SUM(amount) AS total FROM money_withdrawal
-          WHERE debit_card_id IN (${marks}) GROUP BY debit_card_id`,
-        ids,
-      ),
+      this.baselines.find({
+        select: { debitCardId: true, usedLimit: true },
+        where: { debitCardId: In(ids) },
+      }),
+      this.lines
+        .createQueryBuilder('line')
+        .select('line.debitCardId', 'debitCardId')
+        .addSelect('COUNT(*)', 'count')
+        .addSelect('SUM(line.amount)', 'total') // DECIMAL: an exact decimal string
+        .where('line.debitCardId IN (:...ids)', { ids })
+        .groupBy('line.debitCardId')
+        .getRawMany<{ debitCardId: string; count: string; total: string }>(),
       this.druidTotals(ids).catch(() => undefined),
     ]);
-    const baselineOf = new Map(baselines.map((row) => [row.debit_card_id, decimalToCents(row.used_limit)]));
+    const baselineOf = new Map(baselines.map((row) => [row.debitCardId, decimalToCents(row.usedLimit)]));
     const linesOf = new Map(
-      lines.map((row) => [row.debit_card_id, { count: Number(row.count), cents: decimalToCents(row.total) }]),
+      lines.map((row) => [row.debitCardId, { count: Number(row.count), cents: decimalToCents(row.total) }]),
     );
 
     const result = cards.map((card): CardReconciliation => {
-      const usedLimit = decimalToCents(card.used_limit);
+      const usedLimit = decimalToCents(card.usedLimit);
       const baseline = baselineOf.get(card.id) ?? 0n;
       const read = linesOf.get(card.id) ?? { count: 0, cents: 0n };
       const olap = druid === undefined ? undefined : (druid.get(card.id) ?? { count: 0, cents: 0n });

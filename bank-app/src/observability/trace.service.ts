@@ -9,10 +9,12 @@
 //   Druid           whether the row is queryable; its __time is the withdrawal's transactionDate, so
 //                   Druid tells *that* it has the row, not *when* it ingested it
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DebitCardEntity } from '../debit-cards/debit-card.entity';
+import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
 import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
 import type { TraceQuery } from './observability.request';
 import { PublishLog } from './publish-log';
@@ -47,26 +49,11 @@ export interface Trace {
 /** A request id is the client's choice and may repeat; at most this many withdrawals are traced. */
 const MAX_TRACED = 10;
 
-interface LineRow {
-  id: string;
-  debit_card_id: string;
-  amount: string;
-  version: string;
-  transaction_date: Date;
-  request_id: string | null;
-  source_partition: number;
-  source_offset: string;
-  source_timestamp: Date | null;
-  projected_at: Date;
-}
+/** A card with a last withdrawal: the UPDATE of a withdrawal sets its id and its time together. */
+type CardWithWithdrawal = DebitCardEntity & { lastWithdrawalId: string; lastWithdrawnAt: Date };
 
-interface CardRow {
-  id: string;
-  version: string;
-  last_withdrawal_id: string;
-  last_request_id: string | null;
-  last_withdrawn_at: Date;
-}
+const hasWithdrawal = (card: DebitCardEntity): card is CardWithWithdrawal =>
+  card.lastWithdrawalId !== null && card.lastWithdrawnAt !== null;
 
 interface DruidRow {
   __time: unknown;
@@ -78,62 +65,69 @@ const iso = (millis: number): string => new Date(millis).toISOString();
 @Injectable()
 export class TraceService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MoneyWithdrawalEntity) private readonly lines: Repository<MoneyWithdrawalEntity>,
+    @InjectRepository(DebitCardEntity) private readonly cards: Repository<DebitCardEntity>,
     private readonly druid: DruidSqlClient,
     private readonly publishLog: PublishLog,
   ) {}
 
   async trace(query: TraceQuery): Promise<Trace> {
-    const [column, value] =
-      'requestId' in query ? ['request_id', query.requestId] : ['id', query.withdrawalId];
+    const byRequest = 'requestId' in query;
+    const value = byRequest ? query.requestId : query.withdrawalId;
     const [lines, cards, druid] = await Promise.all([
-      this.dataSource.query<LineRow[]>(
-        `SELECT id, debit_card_id, amount, version, transaction_date, request_id, source_partition,
-                source_offset, source_timestamp, projected_at
-           FROM money_withdrawal WHERE ${column} = ? ORDER BY transaction_date LIMIT ?`,
-        [value, MAX_TRACED],
-      ),
+      this.lines.find({
+        where: byRequest ? { requestId: value } : { id: value },
+        order: { transactionDate: 'ASC' },
+        take: MAX_TRACED,
+      }),
       // Committed but not projected yet: only the card's last withdrawal is on the write model's row.
-      this.dataSource.query<CardRow[]>(
-        `SELECT id, version, last_withdrawal_id, last_request_id, last_withdrawn_at FROM debit_card
-          WHERE ${column === 'id' ? 'last_withdrawal_id' : 'last_request_id'} = ? LIMIT ?`,
-        [value, MAX_TRACED],
-      ),
-      this.druidRows(column === 'id' ? 'id' : 'requestId', value).catch(() => undefined),
+      this.cards.find({
+        select: {
+          id: true,
+          version: true,
+          lastWithdrawalId: true,
+          lastRequestId: true,
+          lastWithdrawnAt: true,
+        },
+        where: byRequest ? { lastRequestId: value } : { lastWithdrawalId: value },
+        take: MAX_TRACED,
+      }),
+      this.druidRows(byRequest ? 'requestId' : 'id', value).catch(() => undefined),
     ]);
     const projected = new Set(lines.map((line) => line.id));
     const withdrawals = [
       ...lines.map((line) => this.traceLine(line, druid)),
       ...cards
-        .filter((card) => !projected.has(card.last_withdrawal_id))
+        .filter(hasWithdrawal)
+        .filter((card) => !projected.has(card.lastWithdrawalId))
         .map((card) => this.traceUnprojected(card, druid)),
     ];
     return { query, withdrawals: withdrawals.slice(0, MAX_TRACED) };
   }
 
-  private traceLine(line: LineRow, druid: Map<string, number> | undefined): TracedWithdrawal {
-    const committed = line.transaction_date.getTime();
+  private traceLine(line: MoneyWithdrawalEntity, druid: Map<string, number> | undefined): TracedWithdrawal {
+    const committed = line.transactionDate.getTime();
     const since = (millis: number): number => millis - committed;
     const published = this.publishLog.get(line.id);
     return {
       withdrawalId: line.id,
-      debitCardId: line.debit_card_id,
+      debitCardId: line.debitCardId,
       amount: line.amount,
       version: Number(line.version),
-      requestId: line.request_id,
+      requestId: line.requestId,
       hops: [
         commitHop(committed),
         {
           hop: 'debit_card',
           status: 'done',
-          at: line.source_timestamp?.toISOString() ?? null,
-          sinceCommitMs: line.source_timestamp === null ? null : since(line.source_timestamp.getTime()),
+          at: line.sourceTimestamp?.toISOString() ?? null,
+          sinceCommitMs: line.sourceTimestamp === null ? null : since(line.sourceTimestamp.getTime()),
           detail: {
             topic: CHANGE_TOPIC,
-            partition: line.source_partition,
-            offset: String(line.source_offset),
+            partition: line.sourcePartition,
+            offset: line.sourceOffset,
             note:
-              line.source_timestamp === null
+              line.sourceTimestamp === null
                 ? 'projected before the change event time was recorded'
                 : "the change event's Kafka timestamp (when Kafka Connect produced it; milliseconds)",
           },
@@ -141,8 +135,8 @@ export class TraceService {
         {
           hop: 'read_model',
           status: 'done',
-          at: line.projected_at.toISOString(),
-          sinceCommitMs: since(line.projected_at.getTime()),
+          at: line.projectedAt.toISOString(),
+          sinceCommitMs: since(line.projectedAt.getTime()),
           detail: { table: 'money_withdrawal', column: 'projected_at' },
         },
         published === undefined
@@ -173,7 +167,10 @@ export class TraceService {
     };
   }
 
-  private traceUnprojected(card: CardRow, druid: Map<string, number> | undefined): TracedWithdrawal {
+  private traceUnprojected(
+    card: CardWithWithdrawal,
+    druid: Map<string, number> | undefined,
+  ): TracedWithdrawal {
     const pending = (hop: HopName): TraceHop => ({
       hop,
       status: 'pending',
@@ -182,17 +179,17 @@ export class TraceService {
       detail: {},
     });
     return {
-      withdrawalId: card.last_withdrawal_id,
+      withdrawalId: card.lastWithdrawalId,
       debitCardId: card.id,
       amount: null, // known only once the projector has compared the before and after images
       version: Number(card.version),
-      requestId: card.last_request_id,
+      requestId: card.lastRequestId,
       hops: [
-        commitHop(card.last_withdrawn_at.getTime()),
+        commitHop(card.lastWithdrawnAt.getTime()),
         pending('debit_card'),
         pending('read_model'),
         pending('ministatement'),
-        druidHop(card.last_withdrawal_id, druid),
+        druidHop(card.lastWithdrawalId, druid),
       ],
     };
   }

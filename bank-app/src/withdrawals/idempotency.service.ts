@@ -114,6 +114,8 @@ interface StoredResponseRow extends RowDataPacket {
   live: number | string;
 }
 
+// Hand SQL, not the repository: a batch's statements share two round trips, which is the command's
+// hot path (docs/benchmarks.md, "Batches of keyed withdrawals").
 /** Round trip 1, followed by the works' statements: one row with a column per lock, begin, look-ups. */
 function lockBeginLookupSql(requests: number): string {
   const locks = Array.from({ length: requests }, (_, index) => `GET_LOCK(?, 0) AS lock${index}`);

@@ -29,6 +29,8 @@ export interface WithdrawalReceipt {
   version: number;
 }
 
+// Hand SQL, not the repository: these statements travel inside IdempotencyService's batches, the
+// command's hot path (docs/benchmarks.md, "Batches of keyed withdrawals").
 /**
  * The business rule is one conditional UPDATE per withdrawal: it checks and writes atomically (no
  * read-then-write decides anything, so concurrent withdrawals can neither overdraw nor lose an update).
