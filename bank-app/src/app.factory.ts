@@ -29,7 +29,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     logger: false, // Nest's logger is used
   });
   const logLevels = options.logLevels ?? ['log', 'error', 'warn'];
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     // Nest would add its own JSON and urlencoded parsers; JSON only is wanted (see below).
     bodyParser: false,
     // Errors at start-up (bad environment, database unreachable) reach main.ts instead of exiting here.

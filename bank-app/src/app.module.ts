@@ -1,8 +1,8 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
-import { ConfigModule } from './config/config.module';
+import { AppConfigModule } from './config/app-config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
@@ -13,7 +13,6 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({
   imports: [
-    ConfigModule,
     DatabaseModule,
     DebitCardsModule,
     WithdrawalsModule,
@@ -29,4 +28,9 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app with its configuration, read from the environment when the app is created. */
+  static forRoot(): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot()] };
+  }
+}

@@ -11,7 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { retryWhileTransient } from '../common/retry';
 import { AppConfig } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
+import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
@@ -200,7 +200,7 @@ class RebuildService {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule],
+  imports: [AppConfigModule.forRoot(), DatabaseModule],
   providers: [ReadModelRepository, RebuildService],
 })
 class RebuildModule {}
