@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { ZodValidationPipe } from './common/validation';
 import { AppConfigModule } from './config/app-config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
@@ -26,6 +27,8 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     // Registered as a provider (not app.useGlobalFilters) so every way of booting the module,
     // e2e tests included, gets the same error format.
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    // Every @Body, @Query, @Param and @RequestHeaders parameter is a zod DTO, validated here.
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
   ],
 })
 export class AppModule {

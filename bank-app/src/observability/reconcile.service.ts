@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { decimalToCents, formatCents } from '../common/money';
-import type { ReconcileQuery } from './observability.request';
+import type { ReconcileQuery } from './observability.dto';
 
 export interface Totals {
   count: number;

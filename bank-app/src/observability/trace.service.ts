@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
-import type { TraceQuery } from './observability.request';
+import type { TraceQuery } from './observability.dto';
 import { PublishLog } from './publish-log';
 
 export type HopName = 'commit' | 'debit_card' | 'read_model' | 'ministatement' | 'druid';
