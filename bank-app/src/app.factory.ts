@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
-import { DomainError } from './common/domain-error';
+import { DomainError, validationError } from './common/domain-error';
+import { duplicateMember } from './common/duplicate-members';
 import { setUpOpenApi } from './common/openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { loadAppConfig } from './config/app-config';
@@ -86,7 +87,8 @@ function configureFastify(fastify: FastifyInstance, metrics: MetricsService): vo
 
 /**
  * Bodies are JSON or nothing: any other content type (text/plain, forms) is a 415. A JSON syntax error
- * becomes a domain error, so the filter can tell "malformed JSON" from other 400s.
+ * becomes a domain error, so the filter can tell "malformed JSON" from other 400s. Fastify's own parser
+ * still refuses __proto__ and constructor.prototype; a repeated member name is refused after it.
  */
 export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -95,7 +97,10 @@ export function registerJsonParser(fastify: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8'); // always a string (parseAs)
     // The default parser answers through the callback; its return value carries nothing.
     void parseJson(request, text, (error, value) => {
+      const duplicate = error ? undefined : duplicateMember(text);
       if (error) done(new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.'), undefined);
+      else if (duplicate)
+        done(validationError([{ pointer: duplicate, detail: 'is given more than once' }]), undefined);
       else done(null, value);
     });
   });
