@@ -1,6 +1,6 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
-import { ZodValidationPipe } from '../common/validation';
+import { ZodValidationPipe } from '../common/validation.pipe';
 import { TopCardsQueryDto, WithdrawalsQueryDto } from './analytics.dto';
 
 const pipe = new ZodValidationPipe();

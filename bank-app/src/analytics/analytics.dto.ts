@@ -2,8 +2,7 @@
 // the parsed, typed values travel further: the SQL is built from constants (analytics.queries.ts).
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Money } from '../common/openapi';
-import { CardId, queryInteger } from '../common/validation';
+import { CardId, Money, queryInteger } from '../common/schemas';
 
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

@@ -2,8 +2,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { type Cents, MAX_INITIAL_LIMIT_CENTS } from '../common/money';
-import { Money } from '../common/openapi';
-import { amount, body, CardId } from '../common/validation';
+import { amount, body, CardId, Money } from '../common/schemas';
 
 export type CreateDebitCardCommand = { id: string; initialLimitCents: Cents };
 

@@ -1,8 +1,7 @@
 // GET /moneywithdrawals: the query string and the statement lines.
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Money } from '../common/openapi';
-import { CardId, queryInteger } from '../common/validation';
+import { CardId, Money, queryInteger } from '../common/schemas';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblem } from '../common/openapi';
-import { NoQueryDto } from '../common/validation';
+import { NoQueryDto } from '../common/schemas';
 import { MetricsService } from './metrics.service';
 
 /** GET /metrics: Prometheus text exposition format. */

@@ -1,8 +1,7 @@
 // GET /pipeline/trace and GET /pipeline/reconcile: their query strings and answers.
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Money } from '../common/openapi';
-import { CardId, queryInteger } from '../common/validation';
+import { CardId, Money, queryInteger } from '../common/schemas';
 
 export const DEFAULT_RECONCILE_LIMIT = 50;
 export const MAX_RECONCILE_LIMIT = 200;

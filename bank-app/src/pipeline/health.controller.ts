@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import { ApiProblem } from '../common/openapi';
 import { domainProblem, domainProblemHeaders, PROBLEM_CONTENT_TYPE } from '../common/problem-details';
-import { NoQueryDto } from '../common/validation';
+import { NoQueryDto } from '../common/schemas';
 import type { HopLags } from '../observability/hop-lag.service';
 import type { CheckResult } from './pipeline-checks.service';
 import { PipelineSnapshotService } from './pipeline-snapshot.service';

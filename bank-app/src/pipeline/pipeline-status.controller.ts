@@ -5,7 +5,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblem } from '../common/openapi';
-import { NoQueryDto } from '../common/validation';
+import { NoQueryDto } from '../common/schemas';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { AppConfig } from '../config/app-config';
 import { CHANGE_TOPIC } from '../ministatement/partition-transactions';

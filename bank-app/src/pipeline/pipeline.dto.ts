@@ -2,7 +2,7 @@
 // fields (each component adds what it saw), so its schema is open.
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { Problem } from '../common/openapi';
+import { Problem } from '../common/schemas';
 
 const Check = z.looseObject({
   status: z.enum(['up', 'down']),

@@ -1,10 +1,8 @@
 // POST /moneywithdrawals: the body, the Idempotency-Key header and the 202 receipt.
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import type { Cents } from '../common/money';
-import { MAX_WITHDRAWAL_CENTS } from '../common/money';
-import { Money } from '../common/openapi';
-import { amount, body, CardId } from '../common/validation';
+import { MAX_WITHDRAWAL_CENTS, type Cents } from '../common/money';
+import { amount, body, CardId, Money } from '../common/schemas';
 
 export type WithdrawalCommand = { debitCardId: string; amountCents: Cents };
 

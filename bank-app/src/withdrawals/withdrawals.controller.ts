@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiProblem } from '../common/openapi';
 import { PROBLEM_CONTENT_TYPE } from '../common/problem-details';
-import { RequestHeaders } from '../common/validation';
+import { RequestHeaders } from '../common/validation.pipe';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IdempotencyKey,

@@ -7,7 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { BODY_LIMIT_BYTES, registerJsonParser } from '../../src/app.factory';
 import { ProblemDetailsFilter } from '../../src/common/problem-details.filter';
-import { ZodValidationPipe } from '../../src/common/validation';
+import { ZodValidationPipe } from '../../src/common/validation.pipe';
 
 export async function controllerApp(
   controller: Type,

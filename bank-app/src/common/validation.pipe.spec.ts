@@ -1,7 +1,7 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { WithdrawalHeadersDto, WithdrawalRequestDto } from '../withdrawals/withdrawal.dto';
 import { DomainError, type FieldError } from './domain-error';
-import { ZodValidationPipe } from './validation';
+import { ZodValidationPipe } from './validation.pipe';
 
 const sut = new ZodValidationPipe();
 

@@ -1,6 +1,6 @@
-// One zod schema per input: a nestjs-zod DTO gives the validation, the TypeScript type and the OpenAPI
-// schema of each body, query string, path and header. The global pipe (APP_PIPE) turns zod's issues
-// into the API's one VALIDATION_FAILED problem, each issue located where the client can find it.
+// The global pipe (APP_PIPE): nestjs-zod's, validating every @Body, @Query, @Param and @RequestHeaders
+// parameter with its DTO's zod schema, and turning zod's issues into the API's one VALIDATION_FAILED
+// problem, each issue located where the client can find it.
 import {
   createParamDecorator,
   Injectable,
@@ -11,49 +11,6 @@ import type { FastifyRequest } from 'fastify';
 import { createZodValidationPipe } from 'nestjs-zod';
 import { z } from 'zod';
 import { FieldError, validationError } from './domain-error';
-import { Cents, formatCents, InvalidAmountError, parseAmount } from './money';
-
-export const CARD_ID_RULE = 'must be 1 to 36 letters, digits or "-"';
-
-/** Card ids: 1 to 36 letters, digits or '-' (a uuid fits). */
-export const CardId = z
-  .string({ error: CARD_ID_RULE })
-  .regex(/^[A-Za-z0-9-]{1,36}$/, CARD_ID_RULE)
-  .meta({ example: '123456789' });
-
-/** A request amount, in cents: money.ts judges a JSON number by its shortest form, never by a float. */
-export const amount = (max: Cents) =>
-  z
-    .union([z.number(), z.string()], { error: 'must be a number or a decimal string' })
-    .transform((value, context) => {
-      try {
-        return parseAmount(value, max);
-      } catch (error) {
-        if (!(error instanceof InvalidAmountError)) throw error;
-        context.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
-    })
-    .meta({ description: `0.01 to ${formatCents(max)}, at most 2 fraction digits`, example: '10.00' });
-
-/** A query-string integer written in plain digits (no sign, exponent or fraction), from min to max. */
-export const queryInteger = (
-  min: number,
-  max: number,
-  message = `must be an integer from ${min} to ${max}`,
-) =>
-  z
-    .string({ error: message })
-    .regex(/^\d{1,16}$/, message)
-    .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message))
-    .meta({ description: `an integer from ${min} to ${max}` });
-
-/** A body with these fields and no other (no mass assignment). */
-export const body = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  z.strictObject(shape, {
-    error: (issue) => (issue.code === 'invalid_type' ? 'the body must be a JSON object' : undefined),
-  });
 
 /** The request's headers as one DTO parameter, so the global pipe validates them like a body. */
 export const RequestHeaders = createParamDecorator(
@@ -101,13 +58,4 @@ export class ZodValidationPipe extends createZodValidationPipe({
       throw error;
     }
   }
-}
-
-/**
- * The query string of a route that takes no parameter: an unknown one is refused like anywhere else.
- * A DTO by nestjs-zod's marks, not createZodDto: that cannot document an object without properties.
- */
-export class NoQueryDto {
-  static readonly isZodDto = true;
-  static readonly schema = z.strictObject({});
 }
