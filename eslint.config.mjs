@@ -9,7 +9,7 @@ export default tseslint.config(
       '**/dist/**',
       '.stack/**',
       'coverage/**',
-      'test-output/**',
+      '**/test-output/**',
       '**/*.js',
       '**/*.cjs',
       '**/*.mjs',

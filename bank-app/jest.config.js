@@ -13,6 +13,7 @@ module.exports = {
   // Once before the specs: applies the migrations (as the migrator user) and checks that no other
   // bank-app is projecting.
   globalSetup: '<rootDir>/test/global-setup.ts',
-  // (testTimeout is a global-only option, so a project sets its default here.)
-  setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
+  // (testTimeout is a global-only option, so a project sets its default here.) After each spec file,
+  // the responses it received are checked against the OpenAPI document (the contract test).
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts', '<rootDir>/test/support/contract-setup.ts'],
 };

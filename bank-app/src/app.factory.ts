@@ -1,16 +1,18 @@
 // Builds the HTTP application exactly as production runs it; main.ts and the e2e tests both use it,
 // so the tests exercise the real body parsing, limits and request ids.
+import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
-import { DomainError } from './common/domain-error';
+import { DomainError, validationError } from './common/domain-error';
+import { duplicateMember } from './common/duplicate-members';
+import { setUpOpenApi } from './common/openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { loadAppConfig } from './config/app-config';
 import { createLogger } from './observability/json-logger';
 import { MetricsService } from './observability/metrics.service';
-import { setUpOpenApi } from './observability/openapi';
 import { requestContext } from './observability/request-context';
 
 /** Larger bodies are refused with 413 before they are parsed. */
@@ -21,15 +23,27 @@ export interface CreateAppOptions {
   logLevels?: LogLevel[];
 }
 
+/**
+ * Swagger UI's assets go through useStaticAssets, which Nest's adapter require()s @fastify/static for
+ * from its own folder. npm installs bank-app's @fastify/static (8.x, for Node 20) under bank-app, as
+ * it is not the version the adapter's peer range names (10.x, which needs Node 22), so register it here.
+ */
+class AppFastifyAdapter extends FastifyAdapter {
+  override useStaticAssets(options: FastifyStaticOptions): this {
+    void this.getInstance<FastifyInstance>().register(fastifyStatic, options);
+    return this;
+  }
+}
+
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new AppFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor, // validates a client's X-Request-Id or makes a uuid
     requestIdHeader: false, // (the header is read by genReqId, after validation)
     logger: false, // Nest's logger is used
   });
   const logLevels = options.logLevels ?? ['log', 'error', 'warn'];
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     // Nest would add its own JSON and urlencoded parsers; JSON only is wanted (see below).
     bodyParser: false,
     // Errors at start-up (bad environment, database unreachable) reach main.ts instead of exiting here.
@@ -44,6 +58,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 }
 
 function configureFastify(fastify: FastifyInstance, metrics: MetricsService): void {
+  registerJsonParser(fastify);
+
   // Echo the request id on every response, errors included (onRequest runs before body parsing), and
   // handle the rest of the request inside its context, so every log line on its way has the id.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -67,16 +83,24 @@ function configureFastify(fastify: FastifyInstance, metrics: MetricsService): vo
     });
     done();
   });
+}
 
-  // Bodies are JSON or nothing: any other content type (text/plain, forms) is a 415. A JSON syntax
-  // error becomes a domain error, so the filter can tell "malformed JSON" from other 400s.
+/**
+ * Bodies are JSON or nothing: any other content type (text/plain, forms) is a 415. A JSON syntax error
+ * becomes a domain error, so the filter can tell "malformed JSON" from other 400s. Fastify's own parser
+ * still refuses __proto__ and constructor.prototype; a repeated member name is refused after it.
+ */
+export function registerJsonParser(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8'); // always a string (parseAs)
     // The default parser answers through the callback; its return value carries nothing.
     void parseJson(request, text, (error, value) => {
+      const duplicate = error ? undefined : duplicateMember(text);
       if (error) done(new DomainError('MALFORMED_JSON', 'The request body is not valid JSON.'), undefined);
+      else if (duplicate)
+        done(validationError([{ pointer: duplicate, detail: 'is given more than once' }]), undefined);
       else done(null, value);
     });
   });

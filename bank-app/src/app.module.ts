@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
-import { ConfigModule } from './config/config.module';
+import { ZodValidationPipe } from './common/validation.pipe';
+import { AppConfigModule } from './config/app-config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
@@ -13,7 +14,6 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({
   imports: [
-    ConfigModule,
     DatabaseModule,
     DebitCardsModule,
     WithdrawalsModule,
@@ -27,6 +27,13 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     // Registered as a provider (not app.useGlobalFilters) so every way of booting the module,
     // e2e tests included, gets the same error format.
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    // Every @Body, @Query, @Param and @RequestHeaders parameter is a zod DTO, validated here.
+    { provide: APP_PIPE, useClass: ZodValidationPipe },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app with its configuration, read from the environment when the app is created. */
+  static forRoot(): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot()] };
+  }
+}

@@ -235,7 +235,7 @@ describe('GET /pipeline/reconcile', () => {
 });
 
 describe('GET /docs-json', () => {
-  it('documents every route with its responses and examples', async () => {
+  it('documents every route, with a summary and a 4xx each', async () => {
     const response = await testApp.api().get('/docs-json');
     expect(response.status).toBe(200);
     const document = response.body as OpenAPIObject;
@@ -259,17 +259,14 @@ describe('GET /docs-json', () => {
         'GET /pipeline/reconcile',
       ].sort(),
     );
+    // Every operation has a summary and a 4xx (src/common/openapi.spec.ts checks the rest, and every
+    // response the e2e specs receive is checked against this document: support/contract.ts).
     for (const item of Object.values(document.paths)) {
       for (const operation of Object.values(
         item as Record<string, { summary?: string; responses: object }>,
       )) {
         expect(operation.summary).toBeTruthy();
-        const answers = Object.values(operation.responses) as {
-          content?: Record<string, { example?: unknown }>;
-        }[];
-        expect(
-          answers.some((answer) => Object.values(answer.content ?? {}).some((media) => media.example)),
-        ).toBe(true);
+        expect(Object.keys(operation.responses).some((status) => status.startsWith('4'))).toBe(true);
       }
     }
     expect(document.paths['/moneywithdrawals'].post?.requestBody).toBeDefined();

@@ -139,6 +139,14 @@ describe('POST /moneywithdrawals (e2e)', () => {
         type: '/problems/malformed-json',
       },
       {
+        // I-JSON (RFC 7493): JSON.parse would keep the last one and withdraw 5.00.
+        name: 'a repeated member name',
+        body: rawText('{"debitCard":"CARD","amount":"0.10","amount":"5"}'),
+        raw: true,
+        status: 400,
+        type: '/problems/validation-error',
+      },
+      {
         name: 'a text/plain body',
         body: rawText('{"debitCard":"CARD","amount":1}'),
         raw: true,

@@ -2,7 +2,7 @@
 // sends travel as typed parameters (`?`), and the granularity picks one of three fixed TIME_FLOOR
 // periods. Sums are cast to VARCHAR in Druid so that the exact 64-bit total reaches us as digits,
 // never through a JSON double.
-import type { Granularity, TopCardsQuery, WithdrawalsQuery } from './analytics.request';
+import type { Granularity, TopCardsQuery, WithdrawalsQuery } from './analytics.dto';
 
 /** The datasource the Kafka supervisor fills from `ministatement` (bank-app-mini-statement-supervisor.json). */
 export const DATASOURCE = 'bankapp';

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatCents } from '../common/money';
 import { topCardsSql, withdrawalsSql } from './analytics.queries';
-import type { TopCardsQuery, WithdrawalsQuery } from './analytics.request';
+import type { TopCardsQuery, WithdrawalsQuery } from './analytics.dto';
 import { DruidQueryError, DruidSqlClient } from './druid-sql.client';
 
 export interface WithdrawalBucket {

@@ -1,9 +1,10 @@
 // The typed configuration the rest of the app injects, grouped by the part of the pipeline it serves.
-// It is built once from the validated environment (env.schema.ts); `AppConfig` is both the type and
-// the Nest injection token, so a service asks for `config: AppConfig` and gets autocompletion.
+// It is built from the validated environment (env.schema.ts): by AppConfigModule inside the app, by
+// loadAppConfig() in scripts and before Nest starts. `AppConfig` is both the type and the Nest
+// injection token, so a service asks for `config: AppConfig` and gets autocompletion.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Env, validateEnv } from './env.schema';
+import { validateEnv, type Env } from './env.schema';
 
 export interface DatabaseCredentials {
   user: string;

@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { decimalToCents, formatCents } from '../common/money';
 import { isDuplicateKeyError } from '../database/database-errors';
-import { CreateDebitCardCommand } from './debit-card.request';
+import type { CreateDebitCardCommand } from './debit-card.dto';
 import { DebitCardEntity } from './debit-card.entity';
 
 /** A card as the API shows it: amounts as decimal strings, version as a number. */

@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { retryWhileTransient } from '../common/retry';
 import { AppConfig } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
+import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
@@ -204,7 +204,7 @@ class RebuildService {
 }
 
 @Module({
-  imports: [ConfigModule, DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
+  imports: [AppConfigModule.forRoot(), DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
   providers: [ReadModelRepository, RebuildService],
 })
 class RebuildModule {}

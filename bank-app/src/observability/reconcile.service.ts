@@ -12,7 +12,7 @@ import { decimalToCents, formatCents } from '../common/money';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
 import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
 import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
-import type { ReconcileQuery } from './observability.request';
+import type { ReconcileQuery } from './observability.dto';
 
 export interface Totals {
   count: number;

@@ -16,7 +16,7 @@ import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
 import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
 import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
-import type { TraceQuery } from './observability.request';
+import type { TraceQuery } from './observability.dto';
 import { PublishLog } from './publish-log';
 
 export type HopName = 'commit' | 'debit_card' | 'read_model' | 'ministatement' | 'druid';

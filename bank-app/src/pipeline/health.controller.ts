@@ -5,13 +5,17 @@
 // lists every check and the lag in milliseconds per hop. The lag is reported, not judged: a backlog
 // (after a rebuild, say) is no reason to take the API out of service, and a stopped hop is caught by
 // its own check.
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/domain-error';
+import { ApiProblem } from '../common/openapi';
 import { domainProblem, domainProblemHeaders, PROBLEM_CONTENT_TYPE } from '../common/problem-details';
+import { NoQueryDto } from '../common/schemas';
 import type { HopLags } from '../observability/hop-lag.service';
 import type { CheckResult } from './pipeline-checks.service';
 import { PipelineSnapshotService } from './pipeline-snapshot.service';
+import { LivenessDto, NotReadyDto, ReadinessDto } from './pipeline.dto';
 
 export type ReadinessChecks = Record<
   'database' | 'kafka' | 'connector' | 'supervisor' | 'projector',
@@ -24,18 +28,32 @@ export interface ReadinessReport {
   lagMs: HopLags;
 }
 
+@ApiTags('health')
+@ApiProblem(400, 'An unknown query parameter.')
 @Controller('health')
 export class HealthController {
   constructor(private readonly snapshots: PipelineSnapshotService) {}
 
   /** Liveness: the process answers HTTP. Says nothing about the database (that is readiness). */
   @Get()
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness: the process answers HTTP' })
+  @ApiResponse({ status: 200, description: 'Alive.', type: LivenessDto.Output })
+  live(@Query() _query: NoQueryDto): LivenessDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  @ApiOperation({ summary: 'Readiness: database, Kafka, connector, supervisor and projector' })
+  @ApiResponse({
+    status: 200,
+    description: 'Ready; with every check and the lag per hop.',
+    type: ReadinessDto.Output,
+  })
+  @ApiProblem(503, 'Not ready: `checks` says which part is down.', NotReadyDto.Output)
+  async ready(
+    @Query() _query: NoQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReadinessDto | NotReadyDto> {
     const { database, kafka, connector, druid, projector, lagMs } = await this.snapshots.take();
     const checks: ReadinessChecks = { database, kafka, connector, supervisor: druid, projector };
     const down = Object.entries(checks)

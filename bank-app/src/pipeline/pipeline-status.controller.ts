@@ -2,7 +2,10 @@
 // (commit → `debit_card` → read model and `ministatement` → Druid), each with its state, its lag and
 // its counters, plus the two shared components (database, Kafka). Always 200: this is a view for
 // people and dashboards; GET /health/ready is the gate for load balancers.
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '../common/openapi';
+import { NoQueryDto } from '../common/schemas';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { AppConfig } from '../config/app-config';
 import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
@@ -11,6 +14,7 @@ import type { HopLag, HopLags } from '../observability/hop-lag.service';
 import { CONNECTOR_NAME } from './connect-status.client';
 import type { CheckResult, CheckStatus } from './pipeline-checks.service';
 import { PipelineSnapshotService } from './pipeline-snapshot.service';
+import { PipelineStatusDto } from './pipeline.dto';
 
 export interface Hop extends CheckResult {
   name: 'connector' | 'projector' | 'druid';
@@ -30,6 +34,7 @@ export interface PipelineStatus {
   lagMs: HopLags;
 }
 
+@ApiTags('pipeline')
 @Controller('pipeline')
 export class PipelineStatusController {
   constructor(
@@ -39,7 +44,14 @@ export class PipelineStatusController {
   ) {}
 
   @Get('status')
-  async status(): Promise<PipelineStatus> {
+  @ApiOperation({ summary: 'Every hop of the pipeline: state, counters and lag' })
+  @ApiResponse({
+    status: 200,
+    description: 'Always 200; `status` is up when every part is.',
+    type: PipelineStatusDto.Output,
+  })
+  @ApiProblem(400, 'An unknown query parameter.')
+  async status(@Query() _query: NoQueryDto): Promise<PipelineStatus> {
     const { database, kafka, connector, projector, projectorLag, druid, lagMs } = await this.snapshots.take();
     const stats = this.projectorStats;
     const hops: Hop[] = [

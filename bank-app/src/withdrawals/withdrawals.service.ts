@@ -16,7 +16,7 @@ import {
   WorkKind,
   WorkOutcome,
 } from './idempotency.service';
-import { WithdrawalCommand } from './withdrawal.request';
+import type { WithdrawalCommand } from './withdrawal.dto';
 
 /** The 202 body. */
 export interface WithdrawalReceipt {

@@ -1,24 +1,39 @@
-import { DomainError, type FieldError } from '../common/domain-error';
-import { parseInstant, parseTopCardsQuery, parseWithdrawalsQuery } from './analytics.request';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { ZodValidationPipe } from '../common/validation.pipe';
+import { TopCardsQueryDto, WithdrawalsQueryDto } from './analytics.dto';
 
-/** The field errors of the VALIDATION_FAILED error `parse` throws. */
-function fieldErrors(parse: () => unknown): FieldError[] {
+const pipe = new ZodValidationPipe();
+const NOW = Date.parse('2026-11-23T12:34:56.789Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const parse = (metatype: ArgumentMetadata['metatype'], query: Record<string, unknown>) =>
+  pipe.transform(query, { type: 'query', metatype });
+const withdrawals = (query: Record<string, unknown>) =>
+  parse(WithdrawalsQueryDto, query) as WithdrawalsQueryDto;
+
+/** The parameters named by the VALIDATION_FAILED error for this query. */
+function refused(metatype: ArgumentMetadata['metatype'], query: Record<string, unknown>): unknown[] {
   try {
-    parse();
+    parse(metatype, query);
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') return error.errors;
+    if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') {
+      return error.errors.map((entry) => entry.parameter);
+    }
     throw error;
   }
   throw new Error('expected a validation error');
 }
 
-const parameters = (errors: FieldError[]) => errors.map((error) => error.parameter);
+beforeEach(() => jest.useFakeTimers({ now: NOW }));
+afterEach(() => jest.useRealTimers());
 
-const NOW = Date.parse('2026-11-23T12:34:56.789Z');
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+describe('WithdrawalsQueryDto', () => {
+  it('defaults to all cards, hourly buckets, the last 24 hours', () => {
+    expect(withdrawals({})).toEqual({ granularity: 'hour', from: NOW - DAY, to: NOW });
+  });
 
-describe('parseInstant', () => {
   it.each([
     ['2026-11-23T12:00:00Z', '2026-11-23T12:00:00.000Z'],
     ['2026-11-23T12:00Z', '2026-11-23T12:00:00.000Z'],
@@ -27,8 +42,8 @@ describe('parseInstant', () => {
     ['2026-11-23T13:30:00+01:30', '2026-11-23T12:00:00.000Z'],
     ['2026-11-23T07:00:00-05:00', '2026-11-23T12:00:00.000Z'],
     ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
-  ])('reads %s as %s', (input, expected) => {
-    expect(new Date(parseInstant(input) as number).toISOString()).toBe(expected);
+  ])('reads the instant %s as %s', (input, expected) => {
+    expect(new Date(withdrawals({ granularity: 'day', from: input }).from).toISOString()).toBe(expected);
   });
 
   it.each([
@@ -43,32 +58,19 @@ describe('parseInstant', () => {
     ['epoch milliseconds', '1795436400000'],
     ['before 1970', '1969-12-31T23:59:59Z'],
     ['SQL', "2026-11-23T12:00:00Z' OR '1'='1"],
-  ])('refuses %s', (_label, input) => {
-    expect(parseInstant(input)).toBeUndefined();
-  });
-
-  it('refuses non-strings (a repeated parameter arrives as an array)', () => {
-    expect(parseInstant(['2026-11-23T12:00:00Z'])).toBeUndefined();
-  });
-});
-
-describe('parseWithdrawalsQuery', () => {
-  it('defaults to all cards, hourly buckets, the last 24 hours', () => {
-    expect(parseWithdrawalsQuery({}, NOW)).toEqual({ granularity: 'hour', from: NOW - DAY, to: NOW });
+    ['a repeated parameter', ['2026-11-23T12:00:00Z', '2026-11-23T13:00:00Z']],
+  ])('refuses an instant: %s', (_label, input) => {
+    expect(refused(WithdrawalsQueryDto, { to: input })).toEqual(['to']);
   });
 
   it('reads every parameter', () => {
-    expect(
-      parseWithdrawalsQuery(
-        {
-          debitCardId: 'card-1',
-          granularity: 'minute',
-          from: '2026-11-23T10:00:00Z',
-          to: '2026-11-23T11:00:00Z',
-        },
-        NOW,
-      ),
-    ).toEqual({
+    const query = {
+      debitCardId: 'card-1',
+      granularity: 'minute',
+      from: '2026-11-23T10:00:00Z',
+      to: '2026-11-23T11:00:00Z',
+    };
+    expect(withdrawals(query)).toEqual({
       debitCardId: 'card-1',
       granularity: 'minute',
       from: Date.parse('2026-11-23T10:00:00Z'),
@@ -77,11 +79,11 @@ describe('parseWithdrawalsQuery', () => {
   });
 
   it('takes a window of 24 hours before the given to, and up to now from the given from', () => {
-    expect(parseWithdrawalsQuery({ to: '2026-11-20T00:00:00Z' }, NOW)).toMatchObject({
+    expect(withdrawals({ to: '2026-11-20T00:00:00Z' })).toMatchObject({
       from: Date.parse('2026-11-19T00:00:00Z'),
       to: Date.parse('2026-11-20T00:00:00Z'),
     });
-    expect(parseWithdrawalsQuery({ from: '2026-11-23T00:00:00Z' }, NOW)).toMatchObject({
+    expect(withdrawals({ from: '2026-11-23T00:00:00Z' })).toMatchObject({
       from: Date.parse('2026-11-23T00:00:00Z'),
       to: NOW,
     });
@@ -94,10 +96,8 @@ describe('parseWithdrawalsQuery', () => {
   ])('accepts a %s window of exactly the maximum and refuses one millisecond more', (granularity, max) => {
     const to = '2026-11-23T00:00:00.000Z';
     const at = (ms: number) => new Date(Date.parse(to) - ms).toISOString();
-    expect(parseWithdrawalsQuery({ granularity, from: at(max), to }, NOW).granularity).toBe(granularity);
-    expect(
-      parameters(fieldErrors(() => parseWithdrawalsQuery({ granularity, from: at(max + 1), to }, NOW))),
-    ).toEqual(['from']);
+    expect(withdrawals({ granularity, from: at(max), to }).granularity).toBe(granularity);
+    expect(refused(WithdrawalsQueryDto, { granularity, from: at(max + 1), to })).toEqual(['from']);
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
@@ -113,31 +113,26 @@ describe('parseWithdrawalsQuery', () => {
     ['from in the future (to defaults to now)', { from: '2026-11-24T00:00:00Z' }, ['from']],
     ['a repeated parameter', { granularity: ['hour', 'day'] }, ['granularity']],
   ])('refuses %s', (_label, query, expected) => {
-    expect(parameters(fieldErrors(() => parseWithdrawalsQuery(query, NOW)))).toEqual(expected);
+    expect(refused(WithdrawalsQueryDto, query)).toEqual(expected);
   });
 
-  it('lists every problem at once', () => {
-    const errors = fieldErrors(() =>
-      parseWithdrawalsQuery({ x: '1', debitCardId: '!', granularity: 'year', from: 'a', to: 'b' }, NOW),
-    );
-    expect(parameters(errors)).toEqual(['x', 'debitCardId', 'granularity', 'from', 'to']);
+  it('lists every problem at once, unknown parameters first', () => {
+    const query = { x: '1', debitCardId: '!', granularity: 'year', from: 'a', to: 'b' };
+    expect(refused(WithdrawalsQueryDto, query)).toEqual(['x', 'debitCardId', 'granularity', 'from', 'to']);
   });
 });
 
-describe('parseTopCardsQuery', () => {
-  it('defaults to the top 10 of all time', () => {
-    expect(parseTopCardsQuery({})).toEqual({ limit: 10 });
-  });
-
-  it('reads limit and an optional window', () => {
+describe('TopCardsQueryDto', () => {
+  it('defaults to the top 10 of all time, and reads limit and an optional window', () => {
+    expect(parse(TopCardsQueryDto, {})).toEqual({ limit: 10 });
     expect(
-      parseTopCardsQuery({ limit: '100', from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' }),
+      parse(TopCardsQueryDto, { limit: '100', from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' }),
     ).toEqual({
       limit: 100,
       from: Date.parse('2026-11-23T00:00:00Z'),
       to: Date.parse('2026-11-24T00:00:00Z'),
     });
-    expect(parseTopCardsQuery({ limit: '1', from: '2026-11-23T00:00:00Z' })).toEqual({
+    expect(parse(TopCardsQueryDto, { limit: '1', from: '2026-11-23T00:00:00Z' })).toEqual({
       limit: 1,
       from: Date.parse('2026-11-23T00:00:00Z'),
     });
@@ -151,10 +146,11 @@ describe('parseTopCardsQuery', () => {
     ['an exponent', { limit: '1e1' }, ['limit']],
     ['an empty limit', { limit: '' }, ['limit']],
     ['SQL in limit', { limit: '1; DROP' }, ['limit']],
+    ['a repeated limit', { limit: ['1', '2'] }, ['limit']],
     ['an unknown parameter', { granularity: 'hour' }, ['granularity']],
     ['from after to', { from: '2026-11-24T00:00:00Z', to: '2026-11-23T00:00:00Z' }, ['from']],
     ['an invalid from', { from: 'now' }, ['from']],
   ])('refuses %s', (_label, query, expected) => {
-    expect(parameters(fieldErrors(() => parseTopCardsQuery(query)))).toEqual(expected);
+    expect(refused(TopCardsQueryDto, query)).toEqual(expected);
   });
 });
