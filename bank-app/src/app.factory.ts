@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { DomainError } from './common/domain-error';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { loadAppConfig } from './config/app-config';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { createLogger } from './observability/json-logger';
 import { MetricsService } from './observability/metrics.service';
 import { setUpOpenApi } from './observability/openapi';
@@ -39,6 +40,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   configureFastify(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   setUpOpenApi(app); // GET /docs and /docs-json
+  await serveDashboard(app); // GET /: the dashboard (bank-app/public) and Chart.js
   app.enableShutdownHooks(); // SIGTERM/SIGINT close the HTTP server, then the pool, in order
   return app;
 }
