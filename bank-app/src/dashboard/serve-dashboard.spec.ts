@@ -59,6 +59,11 @@ it.each([
   expect((await get(url, { 'if-none-match': String(etag) })).statusCode).toBe(304);
 });
 
+it('the page loads Chart.js from the path that serves it', () => {
+  const html = readFileSync(resolve(PUBLIC_DIR, 'index.html'), 'utf8');
+  expect(html).toContain(`src="${CHART_JS_PREFIX}${CHART_JS_FILE}"`);
+});
+
 it.each([
   '/tsconfig.json', // the type-check's, in public/ but not for browsers
   `${CHART_JS_PREFIX}chart.cjs`, // of chart.js's package, only the browser build
