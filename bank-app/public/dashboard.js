@@ -1,10 +1,87 @@
-// The dashboard's only script: vanilla JavaScript, no build step, no dependency. It calls bank-app's
-// own API and draws the charts as inline SVG. Every value from the API is written with textContent.
-'use strict';
+// @ts-check
+// The dashboard's script: a JavaScript module with no build step, type-checked from its JSDoc
+// (public/tsconfig.json, part of `npm run typecheck`) and linted (`npm run lint`). It calls bank-app's
+// own API and draws the two charts with Chart.js, whose browser build the page loads first (the app
+// serves it from node_modules). Every value from the API is written with textContent.
+//
+// Money: the API sends amounts as decimal strings with two fraction digits ("1234.50"). Labels are
+// formatted from those strings (formatMoney), never from a float; a Number is used only for the
+// geometry of a bar.
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const $ = (id) => document.getElementById(id);
+/**
+ * The API's answers, as far as this page reads them (the OpenAPI document at /docs has them whole).
+ * @typedef {{ detail?: string, title?: string }} Problem
+ * @typedef {{ withdrawalId: string, amount: string, availableBalance: string, version: number }} Receipt
+ * @typedef {{ amount: string, transactionDate: string, version: number, requestId: string | null }} StatementLine
+ * @typedef {{ status: 'up' | 'down', durationMs?: number, state?: string, error?: string }} Check
+ * @typedef {Check & {
+ *   name: string,
+ *   tasks?: { id: number, state: string }[],
+ *   lag?: { events?: number, aggregate?: number | null },
+ *   counters?: { withdrawalsPublished?: number },
+ * }} Hop
+ * @typedef {{
+ *   generatedAt: string,
+ *   status: 'up' | 'down',
+ *   components: { database: Check, kafka: Check },
+ *   hops: Hop[],
+ *   lagMs?: Record<string, { lastMs: number | null } | undefined>,
+ * }} PipelineStatus
+ * @typedef {{ bucket: string, count: number, total: string }} WithdrawalBucket
+ * @typedef {{ debitCardId: string, count: number, total: string }} CardTotal
+ * @typedef {{
+ *   hop: string,
+ *   status: string,
+ *   at: string | null,
+ *   sinceCommitMs: number | null,
+ *   detail: { topic?: string, partition?: number, offset?: string, note?: string },
+ * }} TraceHop
+ * @typedef {{
+ *   withdrawals: {
+ *     debitCardId: string, amount: string | null, version: number, hops: TraceHop[],
+ *   }[],
+ * }} Trace
+ * @typedef {{ count: number, sum: string }} Totals
+ * @typedef {{
+ *   cards: {
+ *     debitCardId: string, usedLimit: string, baseline: string, readModel: Totals,
+ *     druid: Totals | null, consistent: boolean, mismatches: string[],
+ *   }[],
+ * }} Reconciliation
+ */
 
+/** Chart.js's UMD build, loaded by index.html before this module, sets window.Chart. */
+const { Chart } = /** @type {{ Chart: typeof import('chart.js').Chart }} */ (/** @type {unknown} */ (window));
+
+/**
+ * The element with this id. The page's ids are fixed (index.html), so a missing one is a bug.
+ * @param {string} id
+ */
+function $(id) {
+  const node = document.getElementById(id);
+  if (node === null) throw new Error(`#${id} is missing from the page`);
+  return node;
+}
+
+/** @param {string} id */
+function input(id) {
+  const node = $(id);
+  if (!(node instanceof HTMLInputElement)) throw new Error(`#${id} is not an input`);
+  return node;
+}
+
+/** @param {string} id */
+function canvas(id) {
+  const node = $(id);
+  if (!(node instanceof HTMLCanvasElement)) throw new Error(`#${id} is not a canvas`);
+  return node;
+}
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {string} [text]
+ */
 function el(tag, attributes = {}, text) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
@@ -12,29 +89,72 @@ function el(tag, attributes = {}, text) {
   return node;
 }
 
-function svg(tag, attributes = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
+/**
+ * Calls the API. The body is the parsed JSON, taken to have the documented shape T (not checked
+ * here: the API is the app's own), or null when the answer is not JSON.
+ * @template T
+ * @param {string} path
+ * @param {RequestInit} [options]
+ * @returns {Promise<{ status: number, body: T | null, requestId: string | null }>}
+ */
 async function api(path, options = {}) {
   const response = await fetch(path, { headers: { Accept: 'application/json' }, ...options });
-  const body = await response.json().catch(() => null);
+  /** @type {unknown} */
+  const json = await response.json().catch(() => null);
+  const body = /** @type {T | null} */ (json);
   return { status: response.status, body, requestId: response.headers.get('x-request-id') };
 }
 
+/** @param {number | null | undefined} value */
 const ms = (value) => (value === null || value === undefined ? '–' : `${Math.round(value)} ms`);
-const card = () => $('card').value.trim();
+const card = () => input('card').value.trim();
+
+// ---------------------------------------------------------------- formatting
+
+/**
+ * A decimal amount from the API ("1234567.5", "-12.30") as "1,234,567.50": thousands separators and
+ * two fraction digits, from the string's digits (no float, so no rounding). Anything else is shown
+ * as received.
+ * @param {string} amount
+ */
+function formatMoney(amount) {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
+  if (match === null) return amount;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  return `${sign}${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${fraction.padEnd(2, '0')}`;
+}
+
+// Axis ticks are positions chosen by Chart.js (Numbers), not amounts from the API.
+const countTick = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const moneyTick = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** @param {number} count */
+const withdrawals = (count) => `${countTick.format(count)} withdrawal${count === 1 ? '' : 's'}`;
+
+/** The longest card id shown whole as a row label (ids have at most 36 characters). */
+const CARD_LABEL_MAX = 26;
+
+/**
+ * A card id that fits the row label: whole up to CARD_LABEL_MAX characters, else its start and its
+ * end around "…" (the end tells similar ids apart). The tooltip shows the whole id.
+ * @param {string} id
+ */
+function shortCardId(id) {
+  return id.length <= CARD_LABEL_MAX ? id : `${id.slice(0, 14)}…${id.slice(-11)}`;
+}
+
+/** "HH:MM" of an instant, UTC (the page's times are UTC, as the API's). */
+const hhmm = (/** @type {number} */ epochMs) => new Date(epochMs).toISOString().slice(11, 16);
 
 // ---------------------------------------------------------------- withdrawal and mini statement
 
+/** @param {number} [minVersion] */
 async function refreshStatement(minVersion) {
   const id = card();
   if (id === '') return;
   const query = new URLSearchParams({ debitCardId: id, limit: '15' });
   if (minVersion !== undefined) query.set('minVersion', String(minVersion));
+  /** @type {{ status: number, body: StatementLine[] | null }} */
   const { status, body } = await api(`/moneywithdrawals?${query}`);
   if (status !== 200 || !Array.isArray(body)) return;
   $('statement-card').textContent = `card ${id}`;
@@ -42,13 +162,13 @@ async function refreshStatement(minVersion) {
     const row = el('tr', { 'data-request-id': line.requestId ?? '', 'data-version': String(line.version) });
     row.append(
       el('td', {}, String(line.version)),
-      el('td', {}, line.amount),
+      el('td', { class: 'amount' }, formatMoney(line.amount)),
       el('td', {}, line.transactionDate.replace('T', ' ').replace('Z', '')),
       el('td', { class: 'request-id' }, line.requestId ?? ''),
     );
     row.addEventListener('click', () => {
       if (!line.requestId) return;
-      $('trace-id').value = line.requestId;
+      input('trace-id').value = line.requestId;
       void trace(line.requestId);
     });
     return row;
@@ -56,22 +176,24 @@ async function refreshStatement(minVersion) {
   $('statement').replaceChildren(...rows);
 }
 
+/** @param {SubmitEvent} event */
 async function withdraw(event) {
   event.preventDefault();
   const result = $('withdraw-result');
   result.className = '';
   result.textContent = 'sending…';
-  const raw = $('amount').value.trim();
+  const raw = input('amount').value.trim();
+  /** @type {{ status: number, body: (Receipt & Problem) | null, requestId: string | null }} */
   const { status, body, requestId } = await api('/moneywithdrawals', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ debitCard: card(), amount: raw }),
   });
-  if (status === 202) {
+  if (status === 202 && body !== null) {
     result.textContent =
-      `accepted: ${body.amount} (version ${body.version}), available ${body.availableBalance}, ` +
-      `request id ${requestId}`;
-    $('trace-id').value = requestId;
+      `accepted: ${formatMoney(body.amount)} (version ${body.version}), ` +
+      `available ${formatMoney(body.availableBalance)}, request id ${requestId ?? '?'}`;
+    input('trace-id').value = requestId ?? '';
     // minVersion: the server waits until the read model has this version, then answers.
     await refreshStatement(body.version);
   } else {
@@ -82,6 +204,11 @@ async function withdraw(event) {
 
 // ---------------------------------------------------------------- pipeline hops
 
+/**
+ * @param {string} name
+ * @param {string} status
+ * @param {string[]} lines
+ */
 function hopItem(name, status, lines) {
   const item = el('li', { class: `hop ${status}`, 'data-hop': name, 'data-status': status });
   item.append(el('div', { class: 'name' }, `${name}: ${status}`));
@@ -89,13 +216,16 @@ function hopItem(name, status, lines) {
   return item;
 }
 
+/** @param {PipelineStatus} report */
 function renderStatus(report) {
-  const hop = (name) => report.hops.find((entry) => entry.name === name) ?? { status: 'down' };
+  /** @type {(name: string) => Hop} */
+  const hop = (name) => report.hops.find((entry) => entry.name === name) ?? { name, status: 'down' };
   const { database, kafka } = report.components;
   const connector = hop('connector');
   const projector = hop('projector');
   const druid = hop('druid');
   const events = projector.lag?.events;
+  /** @param {string} name */
   const lag = (name) => ms(report.lagMs?.[name]?.lastMs);
   const topicStatus = kafka.status === 'up' && connector.status === 'up' ? 'up' : 'down';
   const ministatementStatus = kafka.status === 'up' && projector.status === 'up' ? 'up' : 'down';
@@ -133,83 +263,230 @@ function renderStatus(report) {
 }
 
 async function refreshStatus() {
+  /** @type {{ status: number, body: PipelineStatus | null }} */
   const { status, body } = await api('/pipeline/status');
-  if (status === 200 && body) renderStatus(body);
+  if (status === 200 && body !== null) renderStatus(body);
 }
 
-// ---------------------------------------------------------------- charts (inline SVG)
+// ---------------------------------------------------------------- charts (Chart.js)
 
-function barChart(container, bars, { width = 640, height = 180, label }) {
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'data-bars': bars.length });
-  const max = Math.max(1, ...bars.map((bar) => bar.value));
-  const plotTop = 10;
-  const plotBottom = height - 22;
-  chart.append(svg('line', { x1: 30, y1: plotBottom, x2: width, y2: plotBottom, stroke: '#d1d9e0' }));
-  chart.append(svg('text', { x: 0, y: plotTop + 8, 'font-size': 10, fill: '#59636e' }, String(max)));
-  const slot = (width - 34) / Math.max(bars.length, 1);
-  bars.forEach((bar, index) => {
-    const barHeight = ((plotBottom - plotTop) * bar.value) / max;
-    const x = 32 + index * slot;
-    const rect = svg('rect', {
-      x: x + slot * 0.1,
-      y: plotBottom - barHeight,
-      width: Math.max(1, slot * 0.8),
-      height: barHeight,
-      fill: '#0969da',
-      class: 'bar',
+const INK = '#1f2328';
+const MUTED = '#59636e';
+const BAR = '#0969da';
+const MINUTE_MS = 60_000;
+/** The per-minute chart's window: this many minutes, the current one last. */
+const WINDOW_MINUTES = 60;
+
+Chart.defaults.font.family = 'system-ui, sans-serif';
+Chart.defaults.color = MUTED;
+Chart.defaults.animation = false; // redrawn every 5 s: bars that grow each time would only distract
+Chart.defaults.plugins.tooltip.displayColors = false; // one series per chart: no colour key
+
+/**
+ * An axis title in the charts' style.
+ * @param {string} text
+ */
+const axisTitle = (text) => ({
+  display: true,
+  text,
+  color: INK,
+  font: { weight: /** @type {const} */ ('bold') },
+});
+
+/**
+ * The per-minute chart's buckets, one per minute of the window (oldest first), for its tooltips.
+ * @type {{ start: number, count: number, total: string | null }[]}
+ */
+let minuteBuckets = [];
+
+/** @type {import('chart.js').ChartDataset<'bar', number[]>} */
+const minuteBars = { label: 'Withdrawals', data: [], backgroundColor: BAR };
+
+const minutesChart = new Chart(canvas('chart-minutes'), {
+  type: 'bar',
+  data: { labels: /** @type {string[]} */ ([]), datasets: [minuteBars] },
+  options: {
+    maintainAspectRatio: false,
+    // Hovering anywhere over a minute shows it, empty minutes included.
+    interaction: { mode: 'index', intersect: false },
+    plugins: {
+      legend: { display: false },
+      tooltip: {
+        callbacks: {
+          title: ([item]) => {
+            const bucket = minuteBuckets[item?.dataIndex ?? -1];
+            return bucket ? `${hhmm(bucket.start)}–${hhmm(bucket.start + MINUTE_MS)} UTC` : '';
+          },
+          label: (item) => {
+            const bucket = minuteBuckets[item.dataIndex];
+            if (bucket === undefined) return '';
+            return bucket.total === null
+              ? withdrawals(bucket.count)
+              : `${withdrawals(bucket.count)}, ${formatMoney(bucket.total)} withdrawn`;
+          },
+        },
+      },
+    },
+    scales: {
+      x: {
+        title: axisTitle('Time (UTC), one bar per minute'),
+        grid: { display: false },
+        ticks: {
+          autoSkip: false,
+          maxRotation: 0,
+          // A label every 10 minutes, on the round ones.
+          callback: (_value, index) => {
+            const bucket = minuteBuckets[index];
+            return bucket && bucket.start % (10 * MINUTE_MS) === 0 ? hhmm(bucket.start) : null;
+          },
+        },
+      },
+      y: {
+        beginAtZero: true,
+        suggestedMax: 4,
+        title: axisTitle('Withdrawals per minute'),
+        ticks: { precision: 0, callback: (value) => countTick.format(Number(value)) },
+      },
+    },
+  },
+});
+
+/**
+ * The top-cards chart's rows, largest total first, for its labels and tooltips.
+ * @type {CardTotal[]}
+ */
+let topCards = [];
+
+/**
+ * Writes each card's total at the end of its bar (inside the bar when it fits), so the amounts read
+ * without hovering. The text comes from the API's decimal string.
+ * @type {import('chart.js').Plugin<'bar'>}
+ */
+const totalsAtBarEnds = {
+  id: 'totalsAtBarEnds',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = `12px ${String(Chart.defaults.font.family)}`;
+    ctx.textBaseline = 'middle';
+    chart.getDatasetMeta(0).data.forEach((element, index) => {
+      const row = topCards[index];
+      if (row === undefined) return;
+      const text = formatMoney(row.total);
+      const { x, y, base } = /** @type {{ x: number, y: number, base: number }} */ (
+        element.getProps(['x', 'y', 'base'], true)
+      );
+      const inside = x - base >= ctx.measureText(text).width + 12;
+      ctx.fillStyle = inside ? '#fff' : INK;
+      ctx.textAlign = inside ? 'right' : 'left';
+      ctx.fillText(text, inside ? x - 6 : x + 6, y);
     });
-    rect.append(svg('title', {}, `${bar.label}: ${label(bar)}`));
-    chart.append(rect);
-    if (bars.length <= 12 || index % Math.ceil(bars.length / 8) === 0) {
-      chart.append(svg('text', { x, y: height - 6, 'font-size': 10, fill: '#59636e' }, bar.short));
-    }
+    ctx.restore();
+  },
+};
+
+/** @type {import('chart.js').ChartDataset<'bar', number[]>} */
+const cardBars = { label: 'Total withdrawn', data: [], backgroundColor: BAR };
+
+const topChart = new Chart(canvas('chart-top'), {
+  type: 'bar',
+  data: { labels: /** @type {string[]} */ ([]), datasets: [cardBars] },
+  options: {
+    indexAxis: 'y', // horizontal bars: the card ids are row labels, with room to be read
+    maintainAspectRatio: false,
+    interaction: { mode: 'index', axis: 'y', intersect: false },
+    plugins: {
+      legend: { display: false },
+      tooltip: {
+        callbacks: {
+          title: ([item]) => topCards[item?.dataIndex ?? -1]?.debitCardId ?? '',
+          label: (item) => {
+            const row = topCards[item.dataIndex];
+            return row ? `${formatMoney(row.total)} withdrawn in ${withdrawals(row.count)}` : '';
+          },
+        },
+      },
+    },
+    scales: {
+      x: {
+        beginAtZero: true,
+        grace: '15%', // room after the longest bar for a total written outside it
+        title: axisTitle('Total withdrawn (currency units)'),
+        ticks: { maxTicksLimit: 5, maxRotation: 0, callback: (value) => moneyTick.format(Number(value)) },
+      },
+      y: {
+        title: axisTitle('Card'),
+        grid: { display: false },
+        ticks: { color: INK, callback: (_value, index) => shortCardId(topCards[index]?.debitCardId ?? '') },
+      },
+    },
+  },
+  plugins: [totalsAtBarEnds],
+});
+
+/**
+ * The last WINDOW_MINUTES minutes as one bucket each, oldest first. The API leaves out the minutes
+ * without withdrawals; here they are bars of height 0.
+ * @param {WithdrawalBucket[]} buckets
+ * @param {number} start epoch milliseconds of the first minute
+ */
+function everyMinute(buckets, start) {
+  const byStart = new Map(buckets.map((bucket) => [Date.parse(bucket.bucket), bucket]));
+  return Array.from({ length: WINDOW_MINUTES }, (_, index) => {
+    const minute = start + index * MINUTE_MS;
+    const bucket = byStart.get(minute);
+    return { start: minute, count: bucket?.count ?? 0, total: bucket?.total ?? null };
   });
-  if (bars.length === 0) {
-    chart.append(svg('text', { x: width / 2 - 40, y: height / 2, fill: '#59636e' }, 'no data yet'));
-  }
-  container.replaceChildren(chart);
 }
 
 async function refreshCharts() {
-  const now = Date.now();
-  const from = new Date(now - 60 * 60_000).toISOString();
-  const to = new Date(now + 60_000).toISOString();
-  const minutes = await api(
-    `/analytics/withdrawals?${new URLSearchParams({ granularity: 'minute', from, to })}`,
-  );
+  const end = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS; // the current minute's end
+  const start = end - WINDOW_MINUTES * MINUTE_MS;
+  const query = new URLSearchParams({
+    granularity: 'minute',
+    from: new Date(start).toISOString(),
+    to: new Date(end).toISOString(),
+  });
+  /** @type {{ status: number, body: WithdrawalBucket[] | null }} */
+  const minutes = await api(`/analytics/withdrawals?${query}`);
   if (minutes.status === 200 && Array.isArray(minutes.body)) {
-    barChart(
-      $('chart-minutes'),
-      minutes.body.map((bucket) => ({
-        value: bucket.count,
-        label: bucket.bucket,
-        short: bucket.bucket.slice(11, 16),
-        total: bucket.total,
-      })),
-      { label: (bar) => `${bar.value} withdrawals, ${bar.total}` },
+    minuteBuckets = everyMinute(minutes.body, start);
+    minutesChart.data.labels = minuteBuckets.map((bucket) => hhmm(bucket.start));
+    minuteBars.data = minuteBuckets.map((bucket) => bucket.count);
+    minutesChart.update();
+    const total = minuteBuckets.reduce((sum, bucket) => sum + bucket.count, 0);
+    const busiest = Math.max(...minuteBuckets.map((bucket) => bucket.count));
+    canvas('chart-minutes').setAttribute(
+      'aria-label',
+      `Withdrawals per minute, ${hhmm(start)} to ${hhmm(end)} UTC: ${withdrawals(total)} in all, ` +
+        `at most ${countTick.format(busiest)} in one minute`,
     );
   }
+  /** @type {{ status: number, body: CardTotal[] | null }} */
   const top = await api('/analytics/top-cards?limit=8');
   if (top.status === 200 && Array.isArray(top.body)) {
-    barChart(
-      $('chart-top'),
-      top.body.map((entry) => ({
-        value: Number(entry.total),
-        label: entry.debitCardId,
-        short: entry.debitCardId.slice(0, 6),
-        total: entry.total,
-      })),
-      { width: 320, label: (bar) => `${bar.total} in total` },
+    topCards = top.body;
+    topChart.data.labels = topCards.map((row) => row.debitCardId);
+    // The bar's length only; its label is the exact string (totalsAtBarEnds, the tooltip).
+    cardBars.data = topCards.map((row) => Number(row.total));
+    topChart.update();
+    canvas('chart-top').setAttribute(
+      'aria-label',
+      `Top cards by total withdrawn: ${
+        topCards.map((row) => `${row.debitCardId} ${formatMoney(row.total)}`).join(', ') || 'none yet'
+      }`,
     );
   }
 }
 
 // ---------------------------------------------------------------- trace and reconciliation
 
+/** @param {string} requestId */
 async function trace(requestId) {
   const target = $('trace');
+  /** @type {{ status: number, body: (Trace & Problem) | null }} */
   const { status, body } = await api(`/pipeline/trace?${new URLSearchParams({ requestId })}`);
-  if (status !== 200) {
+  if (status !== 200 || body === null) {
     target.replaceChildren(el('p', { class: 'error' }, `${status}: ${body?.detail ?? 'failed'}`));
     return;
   }
@@ -220,12 +497,9 @@ async function trace(requestId) {
   target.replaceChildren(
     ...body.withdrawals.map((withdrawal) => {
       const block = el('div', { class: 'traced' });
+      const amount = withdrawal.amount === null ? '?' : formatMoney(withdrawal.amount);
       block.append(
-        el(
-          'p',
-          {},
-          `${withdrawal.amount ?? '?'} from card ${withdrawal.debitCardId}, version ${withdrawal.version}`,
-        ),
+        el('p', {}, `${amount} from card ${withdrawal.debitCardId}, version ${withdrawal.version}`),
       );
       const list = el('ol', { class: 'timeline' });
       for (const hop of withdrawal.hops) {
@@ -244,8 +518,9 @@ async function trace(requestId) {
 
 async function reconcile() {
   const target = $('reconcile');
+  /** @type {{ status: number, body: (Reconciliation & Problem) | null }} */
   const { status, body } = await api(`/pipeline/reconcile?${new URLSearchParams({ debitCardId: card() })}`);
-  if (status !== 200) {
+  if (status !== 200 || body === null) {
     target.replaceChildren(el('p', { class: 'error' }, `${status}: ${body?.detail ?? 'failed'}`));
     return;
   }
@@ -255,14 +530,16 @@ async function reconcile() {
     head.append(el('th', {}, title));
   }
   table.append(head);
+  /** @param {Totals} totals */
+  const countAndSum = (totals) => `${totals.count} / ${formatMoney(totals.sum)}`;
   for (const entry of body.cards) {
     const row = el('tr', { 'data-consistent': String(entry.consistent) });
     row.append(
       el('td', {}, entry.debitCardId),
-      el('td', {}, entry.usedLimit),
-      el('td', {}, entry.baseline),
-      el('td', {}, `${entry.readModel.count} / ${entry.readModel.sum}`),
-      el('td', {}, entry.druid ? `${entry.druid.count} / ${entry.druid.sum}` : 'n/a'),
+      el('td', {}, formatMoney(entry.usedLimit)),
+      el('td', {}, formatMoney(entry.baseline)),
+      el('td', {}, countAndSum(entry.readModel)),
+      el('td', {}, entry.druid ? countAndSum(entry.druid) : 'n/a'),
       el('td', {}, entry.consistent ? 'yes' : `no: ${entry.mismatches.join('; ')}`),
     );
     table.append(row);
@@ -272,6 +549,11 @@ async function reconcile() {
 
 // ---------------------------------------------------------------- wiring
 
+/**
+ * Runs the task now and then again `milliseconds` after each run ends (never two at once).
+ * @param {number} milliseconds
+ * @param {() => Promise<void>} task
+ */
 function every(milliseconds, task) {
   const run = () => {
     task()
@@ -284,7 +566,7 @@ function every(milliseconds, task) {
 $('withdraw-form').addEventListener('submit', (event) => void withdraw(event));
 $('trace-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  void trace($('trace-id').value.trim());
+  void trace(input('trace-id').value.trim());
 });
 $('reconcile-button').addEventListener('click', () => void reconcile());
 $('card').addEventListener('change', () => void refreshStatement());

@@ -11,6 +11,7 @@ import { duplicateMember } from './common/duplicate-members';
 import { setUpOpenApi } from './common/openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { loadAppConfig } from './config/app-config';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { createLogger } from './observability/json-logger';
 import { MetricsService } from './observability/metrics.service';
 import { requestContext } from './observability/request-context';
@@ -28,7 +29,7 @@ export interface CreateAppOptions {
  * from its own folder. npm installs bank-app's @fastify/static (8.x, for Node 20) under bank-app, as
  * it is not the version the adapter's peer range names (10.x, which needs Node 22), so register it here.
  */
-class AppFastifyAdapter extends FastifyAdapter {
+export class AppFastifyAdapter extends FastifyAdapter {
   override useStaticAssets(options: FastifyStaticOptions): this {
     void this.getInstance<FastifyInstance>().register(fastifyStatic, options);
     return this;
@@ -53,6 +54,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   configureFastify(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   setUpOpenApi(app); // GET /docs and /docs-json
+  await serveDashboard(app); // GET /: the dashboard (bank-app/public) and Chart.js
   app.enableShutdownHooks(); // SIGTERM/SIGINT close the HTTP server, then the pool, in order
   return app;
 }

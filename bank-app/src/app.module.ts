@@ -4,7 +4,6 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ZodValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
-import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
 import { MinistatementModule } from './ministatement/ministatement.module';
@@ -21,7 +20,6 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     AnalyticsModule,
     PipelineModule,
     ObservabilityModule,
-    DashboardModule,
   ],
   providers: [
     // Registered as a provider (not app.useGlobalFilters) so every way of booting the module,
