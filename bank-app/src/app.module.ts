@@ -6,9 +6,10 @@ import { ZodValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
-import { MinistatementModule } from './ministatement/ministatement.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { ProjectorModule } from './projector/projector.module';
+import { StatementModule } from './statement/statement.module';
 import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({
@@ -16,7 +17,8 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     DatabaseModule,
     DebitCardsModule,
     WithdrawalsModule,
-    MinistatementModule,
+    ProjectorModule,
+    StatementModule,
     AnalyticsModule,
     PipelineModule,
     ObservabilityModule,

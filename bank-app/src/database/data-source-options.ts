@@ -7,8 +7,8 @@ import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig, DatabaseCredentials } from '../config/app-config';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
+import { CardBaselineEntity } from '../projector/card-baseline.entity';
+import { MoneyWithdrawalEntity } from '../projector/money-withdrawal.entity';
 import { IdempotencyKeyEntity } from '../withdrawals/idempotency-key.entity';
 import { MIGRATIONS } from './migrations';
 

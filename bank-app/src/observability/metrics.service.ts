@@ -4,8 +4,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
-import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { CHANGE_TOPIC } from '../projector/partition-transactions';
+import { ProjectorStats } from '../projector/projector.stats';
 import { KafkaHealthClient } from '../pipeline/kafka-health.client';
 
 /** Latency buckets (seconds): from a fast local hop to a pipeline that is minutes behind. */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { DebitCardsModule } from '../debit-cards/debit-cards.module';
-import { MinistatementModule } from '../ministatement/ministatement.module';
+import { ProjectorModule } from '../projector/projector.module';
 import { KafkaHealthClient } from '../pipeline/kafka-health.client';
 import { MetricsController } from './metrics.controller';
 import { HopLagService } from './hop-lag.service';
@@ -17,7 +17,7 @@ import { TraceService } from './trace.service';
  * takes only the projector's counters and the repositories of the tables it inspects.
  */
 @Module({
-  imports: [DebitCardsModule, MinistatementModule],
+  imports: [DebitCardsModule, ProjectorModule],
   controllers: [MetricsController, ObservabilityController],
   providers: [
     MetricsService,

@@ -14,8 +14,8 @@ import { Repository } from 'typeorm';
 import { DATASOURCE } from '../analytics/analytics.queries';
 import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
-import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
+import { MoneyWithdrawalEntity } from '../projector/money-withdrawal.entity';
+import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../projector/partition-transactions';
 import type { TraceQuery } from './observability.dto';
 import { PublishLog } from './publish-log';
 

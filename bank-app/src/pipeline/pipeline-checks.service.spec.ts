@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { ProjectorStats } from '../projector/projector.stats';
 import { ConnectStatusClient, type ConnectorStatus } from './connect-status.client';
 import { DruidSupervisorClient, type SupervisorStatus } from './druid-supervisor.client';
 import { KafkaHealthClient } from './kafka-health.client';

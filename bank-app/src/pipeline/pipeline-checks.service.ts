@@ -4,8 +4,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { CHANGE_TOPIC } from '../projector/partition-transactions';
+import { ProjectorStats } from '../projector/projector.stats';
 import { CONNECTOR_NAME, ConnectStatusClient } from './connect-status.client';
 import { DruidSupervisorClient, SUPERVISOR_ID, type TaskRowStats } from './druid-supervisor.client';
 import { KafkaHealthClient, type PartitionLag } from './kafka-health.client';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MinistatementModule } from '../ministatement/ministatement.module';
+import { ProjectorModule } from '../projector/projector.module';
 import { ObservabilityModule } from '../observability/observability.module';
 import { ConnectStatusClient } from './connect-status.client';
 import { DruidSupervisorClient } from './druid-supervisor.client';
@@ -12,7 +12,7 @@ import { PipelineStatusController } from './pipeline-status.controller';
 /** Health of the app and of every hop of the pipeline: /health, /health/ready, /pipeline/status. */
 @Module({
   // The projector's counters (ProjectorStats) and the lag in milliseconds per hop (HopLagService).
-  imports: [MinistatementModule, ObservabilityModule],
+  imports: [ProjectorModule, ObservabilityModule],
   controllers: [HealthController, PipelineStatusController],
   providers: [
     PipelineChecks,

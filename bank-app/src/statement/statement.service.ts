@@ -1,11 +1,11 @@
 // Reads of the mini statement, including the bounded wait for a version (read-your-own-write).
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { MinistatementProjector } from './ministatement.projector';
-import { ReadModelRepository, type StatementLine } from './read-model.repository';
+import { MinistatementProjector } from '../projector/ministatement.projector';
+import { ReadModelRepository, type StatementLine } from '../projector/read-model.repository';
 
 @Injectable()
-export class MinistatementService {
+export class StatementService {
   constructor(
     private readonly readModel: ReadModelRepository,
     private readonly projector: MinistatementProjector,
