@@ -14,6 +14,6 @@ import { ReadModelRepository } from './read-model.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([MoneyWithdrawalEntity, CardBaselineEntity])],
   providers: [MinistatementProjector, ProjectorStats, ReadModelRepository],
-  exports: [TypeOrmModule, MinistatementProjector, ProjectorStats, ReadModelRepository],
+  exports: [TypeOrmModule, MinistatementProjector, ProjectorStats],
 })
 export class ProjectorModule {}
