@@ -15,10 +15,10 @@ afterEach(() => {
 });
 
 it('closing the app while its projector is still starting leaves no consumer behind', async () => {
-  const warnings = jest.spyOn(Logger.prototype, 'warn'); // kafkajs logs through the projector's logger
+  const warnings = jest.spyOn(Logger.prototype, 'warn'); // kafkajs logs through Nest's Logger (KafkaModule)
 
   // Closed while connecting: right after bootstrap started the projector, and then later and later
-  // into its start-up (admin, consumer, subscribe, run), where each step is a different race. The
+  // into its start-up (consumer, subscribe, run), where each step is a different race. The
   // delays choose when the close lands; no condition is awaited through them.
   for (const delayMs of [0, 25, 50, 100, 200, 400, 800]) {
     const app = await startApp();

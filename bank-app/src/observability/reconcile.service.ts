@@ -6,8 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { DATASOURCE } from '../analytics/analytics.queries';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DATASOURCE, DruidSqlClient } from '../druid/druid-sql.client';
 import { decimalToCents, formatCents } from '../common/money';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
 import { CardBaselineEntity } from '../projector/card-baseline.entity';

@@ -8,16 +8,10 @@
 // again, while the aborted Kafka transaction is invisible to read_committed consumers such as Druid.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import {
-  Kafka,
-  logLevel,
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type KafkaMessage,
-  type Message,
-} from 'kafkajs';
+import { Kafka, type Consumer, type EachBatchPayload, type KafkaMessage, type Message } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
+import { KafkaAdmin } from '../kafka/kafka-admin';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
 import {
   interpretChangeEvent,
   ministatementMessage,
@@ -25,7 +19,7 @@ import {
   PoisonEventError,
   type ChangeMeaning,
 } from './debezium-envelope';
-import { CHANGE_TOPIC, PartitionTransactions } from './partition-transactions';
+import { PartitionTransactions } from './partition-transactions';
 import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
 import { ProjectorStats } from './projector.stats';
 
@@ -49,9 +43,7 @@ function deadLetterOf(message: KafkaMessage, partition: number, reason: string):
 @Injectable()
 export class MinistatementProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MinistatementProjector.name);
-  private readonly kafka: Kafka;
   private consumer?: Consumer;
-  private admin?: Admin;
   private transactions?: PartitionTransactions;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
@@ -62,17 +54,11 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     private readonly config: AppConfig,
     private readonly readModel: ReadModelRepository,
     readonly stats: ProjectorStats,
+    private readonly kafka: Kafka,
+    /** The app's one admin connection (KafkaModule's), for the partition counts; not ours to close. */
+    private readonly admin: KafkaAdmin,
   ) {
     this.events.setMaxListeners(0);
-    this.kafka = new Kafka({
-      clientId: 'bank-app-projector',
-      brokers: config.kafka.brokers,
-      logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ namespace, log }) =>
-          this.logger.warn(`kafkajs ${namespace}: ${log.message}`),
-    });
   }
 
   onApplicationBootstrap(): void {
@@ -92,14 +78,15 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     const groupId = this.config.projector.groupId;
     let startedConsumer: Consumer | undefined; // for the catch below
     try {
-      const admin = this.kafka.admin();
-      this.admin = admin;
-      await admin.connect();
       // Shutdown may land during any await below. Its stop() closes what existed then, but a client
       // still connecting can come up afterwards (kafkajs retries a connection closed under it), so
       // these checks close this start()'s own clients: no client outlives the application.
-      if (this.stopping) return await this.abandonStart();
-      this.transactions = new PartitionTransactions(this.kafka, admin, this.config.kafka.brokers, groupId);
+      this.transactions = new PartitionTransactions(
+        this.kafka,
+        this.admin,
+        this.config.kafka.brokers,
+        groupId,
+      );
       const consumer: Consumer = this.kafka.consumer({
         groupId,
         sessionTimeout: this.config.projector.sessionTimeoutMs,
@@ -171,11 +158,10 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
 
   private async stop(): Promise<void> {
     this.stats.running = false;
-    const { consumer, transactions, admin } = this;
+    const { consumer, transactions } = this;
     this.consumer = undefined; // retired first, so its crash while disconnecting restarts nothing
     await consumer?.disconnect().catch(() => undefined);
     await transactions?.closeAll();
-    await admin?.disconnect().catch(() => undefined);
   }
 
   private async projectBatch(payload: EachBatchPayload): Promise<void> {

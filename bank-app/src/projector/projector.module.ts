@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { KafkaModule } from '../kafka/kafka.module';
 import { CardBaselineEntity } from './card-baseline.entity';
 import { MinistatementProjector } from './ministatement.projector';
 import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
@@ -12,7 +13,7 @@ import { ReadModelRepository } from './read-model.repository';
  * tables it writes (the statement, reconcile, trace), and so are its counters and its commit events.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([MoneyWithdrawalEntity, CardBaselineEntity])],
+  imports: [TypeOrmModule.forFeature([MoneyWithdrawalEntity, CardBaselineEntity]), KafkaModule],
   providers: [MinistatementProjector, ProjectorStats, ReadModelRepository],
   exports: [TypeOrmModule, MinistatementProjector, ProjectorStats],
 })

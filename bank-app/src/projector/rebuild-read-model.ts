@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { retryWhileTransient } from '../common/retry';
 import { AppConfig } from '../config/app-config';
@@ -16,10 +16,12 @@ import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
+import { KafkaAdmin } from '../kafka/kafka-admin';
+import { KafkaModule } from '../kafka/kafka.module';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
 import { CardBaselineEntity } from './card-baseline.entity';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
-import { CHANGE_TOPIC } from './partition-transactions';
 import {
   prepareBatch,
   ReadModelRepository,
@@ -54,19 +56,16 @@ class RebuildService {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ReadModelRepository) private readonly readModel: ReadModelRepository,
+    @Inject(Kafka) private readonly kafka: Kafka,
+    @Inject(KafkaAdmin) private readonly admin: KafkaAdmin,
   ) {}
 
   async rebuild(): Promise<RebuildSummary> {
-    const kafka = new Kafka({
-      clientId: 'bank-app-rebuild',
-      brokers: this.config.kafka.brokers,
-      logLevel: logLevel.WARN,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
     const groupId = `bank-app-rebuild-${randomUUID()}`;
     try {
-      const [projectors] = (await admin.describeGroups([this.config.projector.groupId])).groups;
+      const [projectors] = (
+        await this.admin.use((admin) => admin.describeGroups([this.config.projector.groupId]))
+      ).groups;
       if (projectors && projectors.members.length > 0) {
         throw new Error(
           `the projector group ${this.config.projector.groupId} has ${projectors.members.length} active member(s): ` +
@@ -75,16 +74,18 @@ class RebuildService {
       }
       // The log up to now: everything before these offsets is rebuilt.
       const ends = new Map(
-        (await admin.fetchTopicOffsets(CHANGE_TOPIC)).map((entry) => [entry.partition, BigInt(entry.high)]),
+        (await this.admin.use((admin) => admin.fetchTopicOffsets(CHANGE_TOPIC))).map((entry) => [
+          entry.partition,
+          BigInt(entry.high),
+        ]),
       );
       await this.clear();
       this.logger.log(
         `read model cleared; replaying ${CHANGE_TOPIC} up to offsets ${JSON.stringify(Object.fromEntries([...ends].map(([p, o]) => [p, o.toString()])))}`,
       );
-      return await this.replay(kafka, groupId, ends);
+      return await this.replay(groupId, ends);
     } finally {
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
+      await this.admin.use((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
     }
   }
 
@@ -105,13 +106,13 @@ class RebuildService {
     }
   }
 
-  private async replay(kafka: Kafka, groupId: string, ends: Map<number, bigint>): Promise<RebuildSummary> {
+  private async replay(groupId: string, ends: Map<number, bigint>): Promise<RebuildSummary> {
     const started = Date.now();
     const summary: RebuildSummary = { events: 0, withdrawals: 0, duplicates: 0, poison: 0, seconds: 0 };
     const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
     if (remaining.size === 0) return summary;
 
-    const consumer = kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
+    const consumer = this.kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
     await consumer.connect();
     await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
     let finish: (error?: Error) => void = () => undefined;
@@ -204,7 +205,12 @@ class RebuildService {
 }
 
 @Module({
-  imports: [AppConfigModule.forRoot(), DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
+  imports: [
+    AppConfigModule.forRoot(),
+    DatabaseModule,
+    KafkaModule,
+    TypeOrmModule.forFeature([MoneyWithdrawalEntity]),
+  ],
   providers: [ReadModelRepository, RebuildService],
 })
 class RebuildModule {}
