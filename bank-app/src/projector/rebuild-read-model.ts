@@ -96,7 +96,10 @@ class RebuildService {
    * for the same keys.
    */
   private async clear(): Promise<void> {
-    const migrator = new DataSource(migratorDataSourceOptions(this.config));
+    const migrator = new DataSource({
+      ...migratorDataSourceOptions(this.config),
+      entities: [MoneyWithdrawalEntity, CardBaselineEntity],
+    });
     await migrator.initialize();
     try {
       await migrator.getRepository(MoneyWithdrawalEntity).clear();
