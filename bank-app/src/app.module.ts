@@ -6,6 +6,7 @@ import { ZodValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
+import { HopLagService } from './observability/hop-lag.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { ProjectorModule } from './projector/projector.module';
@@ -20,7 +21,8 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     ProjectorModule,
     StatementModule,
     AnalyticsModule,
-    PipelineModule,
+    // /pipeline/status and readiness report the lag per hop that observability measures.
+    PipelineModule.register({ imports: [ObservabilityModule], hopLags: HopLagService }),
     ObservabilityModule,
   ],
   providers: [
