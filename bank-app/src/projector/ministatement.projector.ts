@@ -9,6 +9,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { Kafka, type Consumer, type EachBatchPayload, type KafkaMessage, type Message } from 'kafkajs';
+import { exponentialBackoff, retry } from '../common/retry';
 import { AppConfig } from '../config/app-config';
 import { KafkaAdmin } from '../kafka/kafka-admin';
 import { CHANGE_TOPIC } from '../kafka/kafka.topics';
@@ -23,7 +24,10 @@ import { PartitionTransactions } from './partition-transactions';
 import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
 import { ProjectorStats } from './projector.stats';
 
-/** Transient failures (database or Kafka down) are retried this often per batch before kafkajs takes over. */
+/**
+ * Transient failures (database or Kafka down) are retried this often per batch, 400, 800, 1600 and
+ * 3200 ms apart, before kafkajs takes over.
+ */
 const BATCH_ATTEMPTS = 5;
 
 /** The record as it came, for the dead-letter topic, with why it can never be projected and where it was. */
@@ -172,71 +176,79 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     if (!transactions) return;
     const { partition } = batch;
 
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const writer = await transactions.writer(partition);
-        const messages = batch.messages.filter((message) => BigInt(message.offset) >= writer.committedOffset);
-        if (messages.length > 0) {
-          const { events, deadLetters } = this.interpret(partition, messages);
-          const applied = await this.readModel.applyBatch(events);
-          for (const { offset, withdrawal } of applied.idTaken) {
-            const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
-            this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`);
-            const message = messages.find((candidate) => candidate.offset === offset);
-            if (message) deadLetters.push(deadLetterOf(message, partition, reason));
-          }
-          const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
-          if (fault === 'after-database-commit') this.killForFaultTest();
-          const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-          const positions = await writer.commit(
-            this.config.projector.groupId,
-            {
-              ministatement: applied.toPublish.map((withdrawal) => ({
-                key: withdrawal.debitCardId,
-                value: JSON.stringify(ministatementMessage(withdrawal)),
-              })),
-              deadLetters,
-              nextOffset,
-            },
-            fault === 'before-kafka-commit' ? () => this.killForFaultTest() : undefined,
-          );
-          this.stats.recordBatch({
-            events: messages.length,
-            published: applied.toPublish,
-            positions,
-            duplicates: applied.duplicates,
-            deadLettered: deadLetters.length,
-          });
-          for (const withdrawal of applied.toPublish) {
-            this.logger.debug(
-              `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
-                `requestId=${withdrawal.requestId} from ${CHANGE_TOPIC}[${partition}]`,
-            );
-          }
-          if (applied.duplicates > 0) {
-            this.logger.log(
-              `skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`,
-            );
-          }
-        }
-        payload.resolveOffset(batch.lastOffset());
-        await payload.heartbeat();
-        this.events.emit('committed');
-        return;
-      } catch (error) {
-        await transactions.discard(partition);
-        this.stats.retries += 1;
-        const message = (error as Error).message;
-        if (attempt >= BATCH_ATTEMPTS || !live()) {
-          this.logger.error(`batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${message}`);
-          throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
-        }
-        this.logger.warn(
-          `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${message}); retrying`,
+    try {
+      await retry(() => this.projectOnce(payload, transactions), {
+        attempts: BATCH_ATTEMPTS,
+        backoff: exponentialBackoff(200),
+        retriable: live, // a batch revoked meanwhile is another owner's now
+        // The writer is dropped after any failure: the next attempt opens a fresh one (fencing again).
+        onFailure: async () => {
+          await transactions.discard(partition);
+          this.stats.retries += 1;
+        },
+        onRetry: (error, attempt) =>
+          this.logger.warn(
+            `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${(error as Error).message}); retrying`,
+          ),
+      });
+    } catch (error) {
+      this.logger.error(
+        `batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${(error as Error).message}`,
+      );
+      throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
+    }
+  }
+
+  /** One attempt at a batch: the read model, then one Kafka transaction; resolves the batch's offsets. */
+  private async projectOnce(payload: EachBatchPayload, transactions: PartitionTransactions): Promise<void> {
+    const { batch } = payload;
+    const { partition } = batch;
+    const writer = await transactions.writer(partition);
+    const messages = batch.messages.filter((message) => BigInt(message.offset) >= writer.committedOffset);
+    if (messages.length > 0) {
+      const { events, deadLetters } = this.interpret(partition, messages);
+      const applied = await this.readModel.applyBatch(events);
+      for (const { offset, withdrawal } of applied.idTaken) {
+        const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
+        this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`);
+        const message = messages.find((candidate) => candidate.offset === offset);
+        if (message) deadLetters.push(deadLetterOf(message, partition, reason));
+      }
+      const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
+      if (fault === 'after-database-commit') this.killForFaultTest();
+      const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+      const positions = await writer.commit(
+        this.config.projector.groupId,
+        {
+          ministatement: applied.toPublish.map((withdrawal) => ({
+            key: withdrawal.debitCardId,
+            value: JSON.stringify(ministatementMessage(withdrawal)),
+          })),
+          deadLetters,
+          nextOffset,
+        },
+        fault === 'before-kafka-commit' ? () => this.killForFaultTest() : undefined,
+      );
+      this.stats.recordBatch({
+        events: messages.length,
+        published: applied.toPublish,
+        positions,
+        duplicates: applied.duplicates,
+        deadLettered: deadLetters.length,
+      });
+      for (const withdrawal of applied.toPublish) {
+        this.logger.debug(
+          `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
+            `requestId=${withdrawal.requestId} from ${CHANGE_TOPIC}[${partition}]`,
         );
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      }
+      if (applied.duplicates > 0) {
+        this.logger.log(`skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`);
       }
     }
+    payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
+    this.events.emit('committed');
   }
 
   /** Interprets each record; the ones that can never be processed become dead letters with the reason. */

@@ -11,7 +11,7 @@
 // measures it and asks with `require_stable` instead). Every rebalance drops every writer, so the first
 // batch after it opens a fresh one: fencing, waiting and reading again.
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { retryWhileTransient } from '../common/retry';
+import { linearBackoff, retry } from '../common/retry';
 import type { KafkaAdmin } from '../kafka/kafka-admin';
 import { CHANGE_TOPIC, DLQ_TOPIC, MINISTATEMENT_TOPIC } from '../kafka/kafka.topics';
 import { fetchStableOffsets } from './stable-offsets';
@@ -37,9 +37,9 @@ export function retryConcurrentTransactions<T>(
   attempts: number,
   pauseMs = PRODUCER_INITIAL_RETRY_MS,
 ): Promise<T> {
-  return retryWhileTransient(operation, {
+  return retry(operation, {
     attempts,
-    pauseMs,
+    backoff: linearBackoff(pauseMs),
     retriable: (error) => (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS',
   });
 }

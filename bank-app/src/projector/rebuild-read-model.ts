@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { retryWhileTransient } from '../common/retry';
+import { linearBackoff, retry } from '../common/retry';
 import { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
@@ -197,9 +197,9 @@ class RebuildService {
    * INSERT IGNORE can simply run again, as after any transient failure.
    */
   private writeWithRetries(prepared: PreparedBatch): Promise<AppliedBatch> {
-    return retryWhileTransient(() => this.readModel.writeBatch(prepared), {
+    return retry(() => this.readModel.writeBatch(prepared), {
       attempts: WRITE_ATTEMPTS,
-      pauseMs: 100,
+      backoff: linearBackoff(100),
       retriable: isDatabaseUnavailableError,
       onRetry: (error, attempt) =>
         this.logger.warn(`batch write attempt ${attempt} failed (${(error as Error).message}); retrying`),
