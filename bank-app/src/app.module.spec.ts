@@ -5,6 +5,7 @@ import { Global, Module, type Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import path from 'node:path';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { DatabaseModule } from './database/database.module';
@@ -32,7 +33,7 @@ describe('AppModule', () => {
   let moduleRef: TestingModule;
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] })
+    moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(pino({ level: 'silent' }))] })
       .overrideModule(DatabaseModule)
       .useModule(NoDatabaseModule)
       .compile();

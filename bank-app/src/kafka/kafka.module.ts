@@ -1,7 +1,9 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { KafkaAdmin } from './kafka-admin';
+import { kafkaLogCreator } from './kafka.logging';
 
 /** The app's client id: every connection the app opens to the brokers carries it. */
 export const KAFKA_CLIENT_ID = 'bank-app';
@@ -15,17 +17,14 @@ export const KAFKA_CLIENT_ID = 'bank-app';
   providers: [
     {
       provide: Kafka,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): Kafka => {
-        const logger = new Logger('kafkajs');
+      inject: [AppConfig, PinoLogger],
+      useFactory: (config: AppConfig, logger: PinoLogger): Kafka => {
+        logger.setContext('kafkajs');
         return new Kafka({
           clientId: KAFKA_CLIENT_ID,
           brokers: config.kafka.brokers,
           logLevel: logLevel.WARN,
-          logCreator:
-            () =>
-            ({ namespace, log }) =>
-              logger.warn(`kafkajs ${namespace}: ${log.message}`),
+          logCreator: kafkaLogCreator(logger),
         });
       },
     },

@@ -30,6 +30,13 @@ import { ProjectorStats } from './projector.stats';
  */
 const BATCH_ATTEMPTS = 5;
 
+/** Where a log line's event or batch is in `debit_card`: fields of the line, for log shippers to filter on. */
+function at(partition: number, offset?: string): { topic: string; partition: number; offset?: string } {
+  return offset === undefined
+    ? { topic: CHANGE_TOPIC, partition }
+    : { topic: CHANGE_TOPIC, partition, offset };
+}
+
 /** The record as it came, for the dead-letter topic, with why it can never be projected and where it was. */
 function deadLetterOf(message: KafkaMessage, partition: number, reason: string): Message {
   return {
@@ -108,7 +115,12 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
       const transactions = this.transactions;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
-        this.logger.log(`joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`);
+        this.logger.log({
+          msg: `joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`,
+          groupId,
+          topic: CHANGE_TOPIC,
+          partitions: assigned,
+        });
         void transactions.closeAll(); // fresh writers: another owner may have committed meanwhile
       });
       // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
@@ -187,14 +199,17 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
           this.stats.retries += 1;
         },
         onRetry: (error, attempt) =>
-          this.logger.warn(
-            `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${(error as Error).message}); retrying`,
-          ),
+          this.logger.warn({
+            msg: `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${(error as Error).message}); retrying`,
+            ...at(partition, batch.firstOffset() ?? undefined),
+            attempt,
+          }),
       });
     } catch (error) {
-      this.logger.error(
-        `batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${(error as Error).message}`,
-      );
+      this.logger.error({
+        msg: `batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${(error as Error).message}`,
+        ...at(partition, batch.firstOffset() ?? undefined),
+      });
       throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
     }
   }
@@ -210,7 +225,10 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
       const applied = await this.readModel.applyBatch(events);
       for (const { offset, withdrawal } of applied.idTaken) {
         const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
-        this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`);
+        this.logger.warn({
+          msg: `dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`,
+          ...at(partition, offset),
+        });
         const message = messages.find((candidate) => candidate.offset === offset);
         if (message) deadLetters.push(deadLetterOf(message, partition, reason));
       }
@@ -237,13 +255,22 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         deadLettered: deadLetters.length,
       });
       for (const withdrawal of applied.toPublish) {
-        this.logger.debug(
-          `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
-            `requestId=${withdrawal.requestId} from ${CHANGE_TOPIC}[${partition}]`,
-        );
+        this.logger.debug({
+          msg: `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version}`,
+          ...at(partition),
+          withdrawalId: withdrawal.id,
+          debitCardId: withdrawal.debitCardId,
+          version: withdrawal.version,
+          // The withdrawal's request id: a search by it finds the request's lines and this one.
+          requestId: withdrawal.requestId,
+        });
       }
       if (applied.duplicates > 0) {
-        this.logger.log(`skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`);
+        this.logger.log({
+          msg: `skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`,
+          ...at(partition),
+          duplicates: applied.duplicates,
+        });
       }
     }
     payload.resolveOffset(batch.lastOffset());
@@ -265,7 +292,10 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         meaning = interpretChangeEvent(parseRecordValue(message.value ?? null));
       } catch (error) {
         if (!(error instanceof PoisonEventError)) throw error;
-        this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`);
+        this.logger.warn({
+          msg: `dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`,
+          ...at(partition, offset),
+        });
         deadLetters.push(deadLetterOf(message, partition, error.message));
         continue;
       }

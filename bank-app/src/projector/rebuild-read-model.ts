@@ -3,15 +3,16 @@
 // as the projector, without publishing anything to `ministatement`. Running it twice gives the same
 // table. It refuses to run while a projector is consuming: the projector relies on the existing lines
 // to tell Debezium duplicates from replays. It empties the tables as the migrator user (see clear()).
-import { Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
+import type { Logger as PinoInstance } from 'pino';
 import { DataSource } from 'typeorm';
 import { linearBackoff, retry } from '../common/retry';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, loadAppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
@@ -19,6 +20,7 @@ import { DatabaseModule } from '../database/database.module';
 import { KafkaAdmin } from '../kafka/kafka-admin';
 import { KafkaModule } from '../kafka/kafka.module';
 import { CHANGE_TOPIC } from '../kafka/kafka.topics';
+import { appLogger, loggerModule, nestLogger } from '../logging/app-logger';
 import { CardBaselineEntity } from './card-baseline.entity';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
@@ -207,19 +209,29 @@ class RebuildService {
   }
 }
 
-@Module({
-  imports: [
-    AppConfigModule.forRoot(),
-    DatabaseModule,
-    KafkaModule,
-    TypeOrmModule.forFeature([MoneyWithdrawalEntity]),
-  ],
-  providers: [ReadModelRepository, RebuildService],
-})
-class RebuildModule {}
+@Module({})
+class RebuildModule {
+  static forRoot(logger: PinoInstance): DynamicModule {
+    return {
+      module: RebuildModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        loggerModule(logger),
+        DatabaseModule,
+        KafkaModule,
+        TypeOrmModule.forFeature([MoneyWithdrawalEntity]),
+      ],
+      providers: [ReadModelRepository, RebuildService],
+    };
+  }
+}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['log', 'error', 'warn'] });
+  // The app's logger (LOG_FORMAT); the summary itself is the one line on stdout that is not a log line.
+  const logger = appLogger(loadAppConfig().logging.format, 'info');
+  const app = await NestFactory.createApplicationContext(RebuildModule.forRoot(logger), {
+    logger: nestLogger(logger),
+  });
   try {
     const summary = await app.get(RebuildService).rebuild();
     const rate = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;
