@@ -7,6 +7,7 @@
 // It fails when any part of the app makes a kafkajs client or admin of its own, as before KafkaModule:
 // the projector's admin and two KafkaHealthClient instances were three admins, connected at once.
 import { Kafka, type Admin } from 'kafkajs';
+import { KAFKA_ADMIN_CLIENT } from '../src/kafka/kafka-admin';
 import { startApp, type TestApp } from './support/app';
 import { waitForProjectorConsuming } from './support/exactly-once';
 import { kafka as testsKafka, waitForConnectorRunning } from './support/pipeline';
@@ -81,7 +82,7 @@ it('asks Kafka through one admin connection, and closes it with the app', async 
     adminsUsed: 1,
     requestsSeen: [...WATCHED].sort(),
   });
-  expect(created[0].by).toBe(testApp.app.get(Kafka)); // KafkaModule's client
+  expect(created[0].by).toBe(testApp.app.get(KAFKA_ADMIN_CLIENT)); // KafkaModule's admin client
 
   await testApp.close();
   testApp = undefined;

@@ -2,12 +2,19 @@
 // readiness and /pipeline/status (is the cluster answering, how far behind is the projector's group),
 // /metrics (the same lag), the projector (the partition counts it checks before writing) and the
 // rebuild. Connected lazily, and re-made after any failure: a broker that went away leaves the client
-// in an unknown state. The health questions are bounded by HEALTH_CHECK_TIMEOUT_MS, so a broker
-// outage is reported rather than waited out.
+// in an unknown state. Its client has short timeouts and few, quick retries (KafkaModule), and the
+// health questions are bounded by HEALTH_CHECK_TIMEOUT_MS, so a broker outage is reported rather than
+// waited out.
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
+
+/**
+ * The kafkajs client the admin connection is made from: the app's settings, with the admin's own
+ * timeouts and retries (kafkajs sets those per client, and the projector's need to be patient).
+ */
+export const KAFKA_ADMIN_CLIENT = Symbol('KAFKA_ADMIN_CLIENT');
 
 export interface PartitionLag {
   partition: number;
@@ -18,9 +25,6 @@ export interface PartitionLag {
   lag: number;
 }
 
-/** Few, quick retries: kafkajs needs one now and then while it refreshes metadata. */
-const ADMIN_RETRY = { retries: 2, initialRetryTime: 100, maxRetryTime: 500 };
-
 @Injectable()
 export class KafkaAdmin implements OnApplicationShutdown {
   private admin?: Promise<Admin>;
@@ -29,7 +33,7 @@ export class KafkaAdmin implements OnApplicationShutdown {
 
   // Explicit tokens: the rebuild CLI runs under tsx, whose compiler emits no decorator metadata.
   constructor(
-    @Inject(Kafka) private readonly kafka: Kafka,
+    @Inject(KAFKA_ADMIN_CLIENT) private readonly kafka: Kafka,
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.healthTimeoutMs = config.health.checkTimeoutMs;
@@ -63,7 +67,7 @@ export class KafkaAdmin implements OnApplicationShutdown {
   async use<T>(action: (admin: Admin) => Promise<T>, timeoutMs?: number): Promise<T> {
     if (this.closed) throw new Error('the Kafka admin client is closed (the app is shutting down)');
     this.admin ??= (async () => {
-      const admin = this.kafka.admin({ retry: ADMIN_RETRY });
+      const admin = this.kafka.admin();
       await admin.connect();
       return admin;
     })();
