@@ -1,10 +1,10 @@
 // Builds the HTTP application exactly as production runs it; main.ts and the e2e tests both use it,
 // so the tests exercise the real body parsing, limits and request ids.
 import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
-import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
+import type { Level, Logger as PinoInstance } from 'pino';
 import { AppModule } from './app.module';
 import { DomainError, validationError } from './common/domain-error';
 import { duplicateMember } from './common/duplicate-members';
@@ -12,16 +12,15 @@ import { setUpOpenApi } from './common/openapi';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { loadAppConfig } from './config/app-config';
 import { serveDashboard } from './dashboard/serve-dashboard';
-import { createLogger } from './observability/json-logger';
+import { appLogger, nestLogger } from './logging/app-logger';
 import { MetricsService } from './observability/metrics.service';
-import { requestContext } from './observability/request-context';
 
 /** Larger bodies are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface CreateAppOptions {
-  /** Nest log levels; the tests keep only warnings and errors. */
-  logLevels?: LogLevel[];
+  /** The lowest level logged (info by default); the tests keep only warnings and errors. */
+  logLevel?: Level;
 }
 
 /**
@@ -36,21 +35,29 @@ export class AppFastifyAdapter extends FastifyAdapter {
   }
 }
 
-export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new AppFastifyAdapter({
+/** Fastify as the app runs it: body limit, request ids, and the app's logger. */
+export function createAdapter(logger: PinoInstance): AppFastifyAdapter {
+  return new AppFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor, // validates a client's X-Request-Id or makes a uuid
     requestIdHeader: false, // (the header is read by genReqId, after validation)
-    logger: false, // Nest's logger is used
+    // Fastify gives each request a child of the app's logger carrying its id; nestjs-pino hands that
+    // child to every Logger used while the request is handled. The one line per request is ours (below).
+    loggerInstance: logger,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
   });
-  const logLevels = options.logLevels ?? ['log', 'error', 'warn'];
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
+}
+
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // JSON lines unless LOG_FORMAT=pretty (or a terminal); a bad environment throws here, as in the module.
+  const logger = appLogger(loadAppConfig().logging.format, options.logLevel ?? 'info');
+  const adapter = createAdapter(logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(logger), adapter, {
     // Nest would add its own JSON and urlencoded parsers; JSON only is wanted (see below).
     bodyParser: false,
     // Errors at start-up (bad environment, database unreachable) reach main.ts instead of exiting here.
     abortOnError: false,
-    // JSON lines unless LOG_FORMAT=pretty (or a terminal); a bad environment throws here, as in the module.
-    logger: createLogger(loadAppConfig().logging.format, logLevels),
+    logger: nestLogger(logger),
   });
   configureFastify(app.getHttpAdapter().getInstance(), app.get(MetricsService));
   setUpOpenApi(app); // GET /docs and /docs-json
@@ -59,30 +66,34 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   return app;
 }
 
-function configureFastify(fastify: FastifyInstance, metrics: MetricsService): void {
+export function configureFastify(
+  fastify: FastifyInstance,
+  metrics: Pick<MetricsService, 'recordHttp'>,
+): void {
   registerJsonParser(fastify);
 
-  // Echo the request id on every response, errors included (onRequest runs before body parsing), and
-  // handle the rest of the request inside its context, so every log line on its way has the id.
+  // Echo the request id on every response, errors included (onRequest runs before body parsing).
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    requestContext.run({ requestId: request.id }, done);
+    done();
   });
 
-  // One log line and the HTTP metrics per answered request. The route is the pattern
-  // ("/debitcards/:id"), never the URL, so the metrics' label values stay few.
-  const logger = new Logger('HTTP');
+  // One log line (through the request's logger: it has the request id) and the HTTP metrics per
+  // answered request. The route is the pattern ("/debitcards/:id"), never the URL, so the metrics'
+  // label values stay few.
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.recordHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    logger.log({
-      msg: 'request completed',
-      requestId: request.id,
-      method: request.method,
-      route,
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    });
+    request.log.info(
+      {
+        context: 'HTTP',
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
     done();
   });
 }

@@ -1,14 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { Logger as PinoInstance } from 'pino';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ZodValidationPipe } from './common/validation.pipe';
 import { AppConfigModule } from './config/app-config.module';
 import { DatabaseModule } from './database/database.module';
 import { DebitCardsModule } from './debit-cards/debit-cards.module';
-import { MinistatementModule } from './ministatement/ministatement.module';
+import { loggerModule } from './logging/app-logger';
+import { HopLagService } from './observability/hop-lag.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { PipelineModule } from './pipeline/pipeline.module';
+import { ProjectorModule } from './projector/projector.module';
+import { StatementModule } from './statement/statement.module';
 import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({
@@ -16,9 +20,11 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
     DatabaseModule,
     DebitCardsModule,
     WithdrawalsModule,
-    MinistatementModule,
+    ProjectorModule,
+    StatementModule,
     AnalyticsModule,
-    PipelineModule,
+    // /pipeline/status and readiness report the lag per hop that observability measures.
+    PipelineModule.register({ imports: [ObservabilityModule], hopLags: HopLagService }),
     ObservabilityModule,
   ],
   providers: [
@@ -30,8 +36,11 @@ import { WithdrawalsModule } from './withdrawals/withdrawals.module';
   ],
 })
 export class AppModule {
-  /** The app with its configuration, read from the environment when the app is created. */
-  static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [AppConfigModule.forRoot()] };
+  /**
+   * The app with its configuration, read from the environment when the app is created, and the
+   * logger everything logs through (logging/app-logger.ts).
+   */
+  static forRoot(logger: PinoInstance): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot(), loggerModule(logger)] };
   }
 }

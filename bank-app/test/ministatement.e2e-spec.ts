@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { ProjectorStats } from '../src/ministatement/projector.stats';
+import { ProjectorStats } from '../src/projector/projector.stats';
 import { startApp, type TestApp } from './support/app';
 import { createCard } from './support/cards';
 import { openTestDb, readCardRow } from './support/db';

@@ -5,7 +5,7 @@
 // processes this file starts and kills.
 import { AssignerProtocol } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
-import { TRANSACTION_TIMEOUT_MS } from '../src/ministatement/partition-transactions';
+import { TRANSACTION_TIMEOUT_MS } from '../src/projector/partition-transactions';
 import { startApp, type TestApp } from './support/app';
 import { buildApp, spawnApp, stopApp, type AppProcess } from './support/app-process';
 import { createCard } from './support/cards';

@@ -5,14 +5,21 @@
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../src/config/app-config';
 import { migratorDataSourceOptions } from '../src/database/data-source-options';
+import { DebitCardEntity } from '../src/debit-cards/debit-card.entity';
+import { CardBaselineEntity } from '../src/projector/card-baseline.entity';
+import { MoneyWithdrawalEntity } from '../src/projector/money-withdrawal.entity';
+import { IdempotencyKeyEntity } from '../src/withdrawals/idempotency-key.entity';
+
+/** Every table's entity, from the feature folders that own them. */
+const ENTITIES = [DebitCardEntity, MoneyWithdrawalEntity, CardBaselineEntity, IdempotencyKeyEntity];
 
 /**
- * The migrator's DataSource (the entities included), as the flavour the server is. TypeORM reads
- * MariaDB's information_schema correctly only as `mariadb` (it quotes column defaults, for one), while
- * the app's options say `mysql`, which both servers accept for everything else.
+ * The migrator's DataSource with every entity, as the flavour the server is. TypeORM reads MariaDB's
+ * information_schema correctly only as `mariadb` (it quotes column defaults, for one), while the
+ * app's options say `mysql`, which both servers accept for everything else.
  */
 async function openSchemaDataSource(): Promise<DataSource> {
-  const options = migratorDataSourceOptions(loadAppConfig());
+  const options = { ...migratorDataSourceOptions(loadAppConfig()), entities: ENTITIES };
   if (options.type !== 'mysql') throw new Error(`unexpected database type ${options.type}`);
   const probe = await new DataSource(options).initialize();
   let isMariaDb: boolean;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { loadAppConfig } from '../src/config/app-config';
-import { fetchStableOffsets } from '../src/ministatement/stable-offsets';
+import { fetchStableOffsets } from '../src/projector/stable-offsets';
 import { kafka } from './support/pipeline';
 
 const brokers = loadAppConfig().kafka.brokers;

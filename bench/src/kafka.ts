@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { host, ports } from '../../stack/src/settings';
-import { REBUILD_CONSUMER_SETTINGS } from '../../bank-app/src/ministatement/rebuild-consumer-settings';
+import { REBUILD_CONSUMER_SETTINGS } from '../../bank-app/src/projector/rebuild-consumer-settings';
 import { waitUntil, within } from './log';
 
 export const CHANGE_TOPIC = 'debit_card';

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DruidModule } from '../druid/druid.module';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsService } from './analytics.service';
-import { DruidSqlClient } from './druid-sql.client';
 
 /** GET /analytics/*: Druid SQL over the `bankapp` datasource. */
 @Module({
+  imports: [DruidModule],
   controllers: [AnalyticsController],
-  providers: [AnalyticsService, DruidSqlClient],
+  providers: [AnalyticsService],
 })
 export class AnalyticsModule {}

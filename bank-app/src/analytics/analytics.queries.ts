@@ -2,10 +2,8 @@
 // sends travel as typed parameters (`?`), and the granularity picks one of three fixed TIME_FLOOR
 // periods. Sums are cast to VARCHAR in Druid so that the exact 64-bit total reaches us as digits,
 // never through a JSON double.
+import { DATASOURCE, type DruidSqlParameter, type DruidSqlRequest } from '../druid/druid-sql.client';
 import type { Granularity, TopCardsQuery, WithdrawalsQuery } from './analytics.dto';
-
-/** The datasource the Kafka supervisor fills from `ministatement` (bank-app-mini-statement-supervisor.json). */
-export const DATASOURCE = 'bankapp';
 
 /** The whitelist from the API's granularity to Druid's ISO-8601 period. */
 export const BUCKET_PERIODS: Record<Granularity, 'PT1M' | 'PT1H' | 'P1D'> = {
@@ -13,20 +11,6 @@ export const BUCKET_PERIODS: Record<Granularity, 'PT1M' | 'PT1H' | 'P1D'> = {
   hour: 'PT1H',
   day: 'P1D',
 };
-
-export type DruidSqlParameter =
-  | { type: 'VARCHAR'; value: string }
-  /** Avatica's serial form of a TIMESTAMP: epoch milliseconds (UTC, as sqlTimeZone below). */
-  | { type: 'TIMESTAMP'; value: number }
-  | { type: 'INTEGER'; value: number };
-
-/** The body of POST /druid/v2/sql. */
-export interface DruidSqlRequest {
-  query: string;
-  parameters: DruidSqlParameter[];
-  resultFormat: 'object';
-  context: Record<string, string | number | boolean>;
-}
 
 function request(query: string, parameters: DruidSqlParameter[]): DruidSqlRequest {
   return {

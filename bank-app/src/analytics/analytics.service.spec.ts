@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { AnalyticsService } from './analytics.service';
-import { DruidQueryError, DruidSqlClient } from './druid-sql.client';
+import { DruidQueryError, DruidSqlClient } from '../druid/druid-sql.client';
 
 describe('AnalyticsService', () => {
   let sut: AnalyticsService;

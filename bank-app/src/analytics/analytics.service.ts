@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { formatCents } from '../common/money';
 import { topCardsSql, withdrawalsSql } from './analytics.queries';
 import type { TopCardsQuery, WithdrawalsQuery } from './analytics.dto';
-import { DruidQueryError, DruidSqlClient } from './druid-sql.client';
+import { DruidQueryError, DruidSqlClient } from '../druid/druid-sql.client';
 
 export interface WithdrawalBucket {
   /** Start of the bucket, ISO-8601 UTC. */

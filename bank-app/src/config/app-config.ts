@@ -33,7 +33,7 @@ export abstract class AppConfig {
     queryTimeoutMs: number;
   };
   abstract readonly logging: {
-    /** json: one JSON object per line (for log shippers); pretty: Nest's coloured text. */
+    /** json: one JSON object per line (for log shippers); pretty: coloured text (pino-pretty). */
     format: 'json' | 'pretty';
   };
   abstract readonly health: {

@@ -1,19 +1,14 @@
 // TypeORM options for the two database users: the app (DML only, a bounded pool) and the migrator
-// (DDL, one connection). Both use mysql2, UTC sessions and a short connect timeout, and both know the
-// entities; the migrations alone define the schema (test/schema-drift.e2e-spec.ts checks they agree).
+// (DDL, one connection). Both use mysql2, UTC sessions and a short connect timeout. The entities belong
+// to their feature folders: the app's DataSource gets those its modules register (autoLoadEntities in
+// database.module.ts), and a script that needs some passes them. The migrations alone define the
+// schema (test/schema-drift.e2e-spec.ts checks that they and the entities agree).
 import { Logger } from '@nestjs/common';
 import mysql2 from 'mysql2';
 import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import { AppConfig, DatabaseCredentials } from '../config/app-config';
-import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
-import { IdempotencyKeyEntity } from '../withdrawals/idempotency-key.entity';
 import { MIGRATIONS } from './migrations';
-
-/** Every table's entity, listed (not globbed) like the migrations, for src/ and dist/ alike. */
-export const ENTITIES = [DebitCardEntity, MoneyWithdrawalEntity, CardBaselineEntity, IdempotencyKeyEntity];
 
 /**
  * Run on every new connection, before anything else is sent on it (mysql2 queues commands in order):
@@ -66,7 +61,6 @@ function baseOptions(config: AppConfig, credentials: DatabaseCredentials) {
     username: credentials.user,
     password: credentials.password,
     ...CONNECTION_SETTINGS,
-    entities: ENTITIES,
     synchronize: false, // the schema belongs to the migrations
     migrationsRun: false, // and the app's user may not run DDL anyway
     logging: false, // failed queries surface as errors; the problem-details filter logs the 500s

@@ -12,8 +12,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DATASOURCE } from '../analytics/analytics.queries';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DATASOURCE, DruidSqlClient } from '../druid/druid-sql.client';
 import { PublishLog, type PublishedWithdrawal } from './publish-log';
 
 /** How many recent withdrawals the lag is measured on. */

@@ -4,9 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
-import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
-import { ProjectorStats } from '../ministatement/projector.stats';
-import { KafkaHealthClient } from '../pipeline/kafka-health.client';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
+import { ProjectorStats } from '../projector/projector.stats';
+import { KafkaAdmin } from '../kafka/kafka-admin';
 
 /** Latency buckets (seconds): from a fast local hop to a pipeline that is minutes behind. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
@@ -18,7 +18,7 @@ export class MetricsService {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(stats: ProjectorStats, config: AppConfig, kafka: KafkaHealthClient) {
+  constructor(stats: ProjectorStats, config: AppConfig, kafka: KafkaAdmin) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
 

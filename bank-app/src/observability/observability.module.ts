@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
 import { DebitCardsModule } from '../debit-cards/debit-cards.module';
-import { MinistatementModule } from '../ministatement/ministatement.module';
-import { KafkaHealthClient } from '../pipeline/kafka-health.client';
-import { MetricsController } from './metrics.controller';
+import { DruidModule } from '../druid/druid.module';
+import { KafkaModule } from '../kafka/kafka.module';
+import { ProjectorModule } from '../projector/projector.module';
 import { HopLagService } from './hop-lag.service';
+import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { ObservabilityController } from './observability.controller';
 import { PublishLog } from './publish-log';
@@ -12,22 +12,14 @@ import { ReconcileService } from './reconcile.service';
 import { TraceService } from './trace.service';
 
 /**
- * GET /metrics, GET /pipeline/trace and GET /pipeline/reconcile, and the lag per hop of /pipeline/status.
- * Its own Druid SQL and Kafka admin clients (small, lazily connected); from the other feature modules it
- * takes only the projector's counters and the repositories of the tables it inspects.
+ * GET /metrics, GET /pipeline/trace and GET /pipeline/reconcile, and the lag per hop that
+ * /pipeline/status reports. From the other feature modules it takes the projector's counters and the
+ * repositories of the tables it inspects; Druid and Kafka come from their own modules.
  */
 @Module({
-  imports: [DebitCardsModule, MinistatementModule],
+  imports: [DebitCardsModule, ProjectorModule, DruidModule, KafkaModule],
   controllers: [MetricsController, ObservabilityController],
-  providers: [
-    MetricsService,
-    PublishLog,
-    TraceService,
-    ReconcileService,
-    HopLagService,
-    DruidSqlClient,
-    KafkaHealthClient,
-  ],
+  providers: [MetricsService, PublishLog, TraceService, ReconcileService, HopLagService],
   exports: [MetricsService, HopLagService],
 })
 export class ObservabilityModule {}

@@ -3,7 +3,7 @@
 // ministatement step of /pipeline/trace and the lags of /pipeline/status. Bounded; lost on restart,
 // and a withdrawal projected by another instance is not here (the trace says so).
 import { Injectable } from '@nestjs/common';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { ProjectorStats } from '../projector/projector.stats';
 
 export const PUBLISH_LOG_SIZE = 10_000;
 

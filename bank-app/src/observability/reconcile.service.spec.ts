@@ -1,9 +1,9 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { Test } from '@nestjs/testing';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DruidSqlClient } from '../druid/druid-sql.client';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
+import { CardBaselineEntity } from '../projector/card-baseline.entity';
+import { MoneyWithdrawalEntity } from '../projector/money-withdrawal.entity';
 import { ReconcileService } from './reconcile.service';
 
 type LineTotals = { debitCardId: string; count: string; total: string };

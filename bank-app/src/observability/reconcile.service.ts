@@ -6,12 +6,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { DATASOURCE } from '../analytics/analytics.queries';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DATASOURCE, DruidSqlClient } from '../druid/druid-sql.client';
 import { decimalToCents, formatCents } from '../common/money';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { CardBaselineEntity } from '../ministatement/card-baseline.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
+import { CardBaselineEntity } from '../projector/card-baseline.entity';
+import { MoneyWithdrawalEntity } from '../projector/money-withdrawal.entity';
 import type { ReconcileQuery } from './observability.dto';
 
 export interface Totals {

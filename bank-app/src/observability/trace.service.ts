@@ -11,11 +11,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DATASOURCE } from '../analytics/analytics.queries';
-import { DruidSqlClient } from '../analytics/druid-sql.client';
+import { DATASOURCE, DruidSqlClient } from '../druid/druid-sql.client';
 import { DebitCardEntity } from '../debit-cards/debit-card.entity';
-import { MoneyWithdrawalEntity } from '../ministatement/money-withdrawal.entity';
-import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../ministatement/partition-transactions';
+import { MoneyWithdrawalEntity } from '../projector/money-withdrawal.entity';
+import { CHANGE_TOPIC, MINISTATEMENT_TOPIC } from '../kafka/kafka.topics';
 import type { TraceQuery } from './observability.dto';
 import { PublishLog } from './publish-log';
 

@@ -12,10 +12,9 @@ import { DomainError } from '../common/domain-error';
 import { ApiProblem } from '../common/openapi';
 import { domainProblem, domainProblemHeaders, PROBLEM_CONTENT_TYPE } from '../common/problem-details';
 import { NoQueryDto } from '../common/schemas';
-import type { HopLags } from '../observability/hop-lag.service';
 import type { CheckResult } from './pipeline-checks.service';
 import { PipelineSnapshotService } from './pipeline-snapshot.service';
-import { LivenessDto, NotReadyDto, ReadinessDto } from './pipeline.dto';
+import { LivenessDto, NotReadyDto, ReadinessDto, type HopLags } from './pipeline.dto';
 
 export type ReadinessChecks = Record<
   'database' | 'kafka' | 'connector' | 'supervisor' | 'projector',

@@ -1,10 +1,10 @@
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { ProjectorStats } from '../projector/projector.stats';
 import { ConnectStatusClient, type ConnectorStatus } from './connect-status.client';
-import { DruidSupervisorClient, type SupervisorStatus } from './druid-supervisor.client';
-import { KafkaHealthClient } from './kafka-health.client';
+import { DruidSupervisorClient, type SupervisorStatus } from '../druid/druid-supervisor.client';
+import { KafkaAdmin } from '../kafka/kafka-admin';
 import { PipelineChecks, sumCounters } from './pipeline-checks.service';
 
 const supervisorStatus = (state: string): SupervisorStatus => ({
@@ -37,7 +37,7 @@ describe('PipelineChecks', () => {
         PipelineChecks,
         { provide: AppConfig, useValue: config },
         { provide: DataSource, useValue: dataSource },
-        { provide: KafkaHealthClient, useValue: kafka },
+        { provide: KafkaAdmin, useValue: kafka },
         { provide: ConnectStatusClient, useValue: connect },
         { provide: DruidSupervisorClient, useValue: supervisor },
         { provide: ProjectorStats, useValue: stats },

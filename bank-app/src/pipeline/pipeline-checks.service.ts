@@ -4,12 +4,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
-import { ProjectorStats } from '../ministatement/projector.stats';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
+import { ProjectorStats } from '../projector/projector.stats';
 import { CONNECTOR_NAME, ConnectStatusClient } from './connect-status.client';
-import { DruidSupervisorClient, SUPERVISOR_ID, type TaskRowStats } from './druid-supervisor.client';
-import { KafkaHealthClient, type PartitionLag } from './kafka-health.client';
-import { withTimeout } from './with-timeout';
+import { DruidSupervisorClient, SUPERVISOR_ID, type TaskRowStats } from '../druid/druid-supervisor.client';
+import { KafkaAdmin, type PartitionLag } from '../kafka/kafka-admin';
+import { withTimeout } from '../common/with-timeout';
 
 export type CheckStatus = 'up' | 'down';
 
@@ -56,7 +56,7 @@ export class PipelineChecks {
   constructor(
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-    private readonly kafka: KafkaHealthClient,
+    private readonly kafka: KafkaAdmin,
     private readonly connect: ConnectStatusClient,
     private readonly supervisor: DruidSupervisorClient,
     private readonly projectorStats: ProjectorStats,

@@ -2,8 +2,16 @@
 // and GET /health/ready (the gate for load balancers): every check and the lag in milliseconds per hop,
 // all taken at the same moment, each bounded by HEALTH_CHECK_TIMEOUT_MS.
 import { Injectable } from '@nestjs/common';
-import { HopLagService, type HopLags } from '../observability/hop-lag.service';
 import { PipelineChecks, type CheckResult, type ProjectorLag } from './pipeline-checks.service';
+import type { HopLags } from './pipeline.dto';
+
+/**
+ * What measures the lag per hop: observability/'s HopLagService, which AppModule binds to this token
+ * (PipelineModule.register), so that health and observability need not import each other.
+ */
+export abstract class HopLagSource {
+  abstract lags(): Promise<HopLags>;
+}
 
 export interface PipelineSnapshot {
   database: CheckResult;
@@ -21,7 +29,7 @@ export interface PipelineSnapshot {
 export class PipelineSnapshotService {
   constructor(
     private readonly checks: PipelineChecks,
-    private readonly hopLags: HopLagService,
+    private readonly hopLags: HopLagSource,
   ) {}
 
   async take(): Promise<PipelineSnapshot> {

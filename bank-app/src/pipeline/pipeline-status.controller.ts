@@ -6,21 +6,20 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblem } from '../common/openapi';
 import { NoQueryDto } from '../common/schemas';
-import { DATASOURCE } from '../analytics/analytics.queries';
+import { DATASOURCE } from '../druid/druid-sql.client';
 import { AppConfig } from '../config/app-config';
-import { CHANGE_TOPIC } from '../ministatement/partition-transactions';
-import { ProjectorStats } from '../ministatement/projector.stats';
-import type { HopLag, HopLags } from '../observability/hop-lag.service';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
+import { ProjectorStats } from '../projector/projector.stats';
 import { CONNECTOR_NAME } from './connect-status.client';
 import type { CheckResult, CheckStatus } from './pipeline-checks.service';
 import { PipelineSnapshotService } from './pipeline-snapshot.service';
-import { PipelineStatusDto } from './pipeline.dto';
+import { PipelineStatusDto, type HopLag, type HopLags } from './pipeline.dto';
 
 export interface Hop extends CheckResult {
   name: 'connector' | 'projector' | 'druid';
   from: string;
   to: string;
-  /** Milliseconds from the withdrawal's commit to the end of this hop (see HopLagService). */
+  /** Milliseconds from the withdrawal's commit to the end of this hop (see HopLagSource). */
   lagMs: Record<string, HopLag>;
 }
 

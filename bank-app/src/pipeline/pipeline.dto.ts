@@ -23,6 +23,10 @@ const HopLags = z.object({
   ministatement: HopLag,
   druid: HopLag,
 });
+/** One hop's lag in milliseconds, measured on recent withdrawals (null: not measured). */
+export type HopLag = z.infer<typeof HopLag>;
+/** The lag of every hop, commit → debit_card → read model → ministatement → Druid. */
+export type HopLags = z.infer<typeof HopLags>;
 const checks = z.object({
   database: Check,
   kafka: Check,

@@ -14,7 +14,7 @@ export interface TestApp {
 }
 
 export async function startApp(): Promise<TestApp> {
-  const app = await createApp({ logLevels: ['error', 'warn'] });
+  const app = await createApp({ logLevel: 'warn' });
   // Every response is checked against the document this app serves (contract.ts).
   const served: { document?: OpenAPIObject } = {};
   recordResponses(app, () => served.document);

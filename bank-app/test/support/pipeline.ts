@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { java17 } from '../../../stack/src/java';
 import { paths } from '../../../stack/src/settings';
 import { loadAppConfig } from '../../src/config/app-config';
-import { CHANGE_TOPIC } from '../../src/ministatement/partition-transactions';
+import { CHANGE_TOPIC } from '../../src/kafka/kafka.topics';
 import { waitFor } from './wait-for';
 
 const config = loadAppConfig();

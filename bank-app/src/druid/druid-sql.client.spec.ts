@@ -5,8 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { DomainError } from '../common/domain-error';
 import type { AppConfig } from '../config/app-config';
-import { withdrawalsSql } from './analytics.queries';
-import { DruidQueryError, DruidSqlClient } from './druid-sql.client';
+import { DATASOURCE, DruidQueryError, DruidSqlClient, type DruidSqlRequest } from './druid-sql.client';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -40,7 +39,12 @@ const json =
     response.end(JSON.stringify(value));
   };
 
-const request = withdrawalsSql({ granularity: 'hour', from: 0, to: 3_600_000 });
+const request: DruidSqlRequest = {
+  query: `SELECT COUNT(*) AS "count" FROM "${DATASOURCE}" WHERE __time >= ?`,
+  parameters: [{ type: 'TIMESTAMP', value: 0 }],
+  resultFormat: 'object',
+  context: { sqlTimeZone: 'Etc/UTC' },
+};
 
 async function expectUnavailable(promise: Promise<unknown>): Promise<void> {
   await expect(promise).rejects.toBeInstanceOf(DomainError);

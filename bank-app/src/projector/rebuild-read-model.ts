@@ -3,23 +3,27 @@
 // as the projector, without publishing anything to `ministatement`. Running it twice gives the same
 // table. It refuses to run while a projector is consuming: the projector relies on the existing lines
 // to tell Debezium duplicates from replays. It empties the tables as the migrator user (see clear()).
-import { Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
+import type { Logger as PinoInstance } from 'pino';
 import { DataSource } from 'typeorm';
-import { retryWhileTransient } from '../common/retry';
-import { AppConfig } from '../config/app-config';
+import { linearBackoff, retry } from '../common/retry';
+import { AppConfig, loadAppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/app-config.module';
 import { migratorDataSourceOptions } from '../database/data-source-options';
 import { isDatabaseUnavailableError } from '../database/database-errors';
 import { DatabaseModule } from '../database/database.module';
+import { KafkaAdmin } from '../kafka/kafka-admin';
+import { KafkaModule } from '../kafka/kafka.module';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
+import { appLogger, loggerModule, nestLogger } from '../logging/app-logger';
 import { CardBaselineEntity } from './card-baseline.entity';
 import { interpretChangeEvent, parseRecordValue, PoisonEventError } from './debezium-envelope';
 import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
-import { CHANGE_TOPIC } from './partition-transactions';
 import {
   prepareBatch,
   ReadModelRepository,
@@ -54,19 +58,16 @@ class RebuildService {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ReadModelRepository) private readonly readModel: ReadModelRepository,
+    @Inject(Kafka) private readonly kafka: Kafka,
+    @Inject(KafkaAdmin) private readonly admin: KafkaAdmin,
   ) {}
 
   async rebuild(): Promise<RebuildSummary> {
-    const kafka = new Kafka({
-      clientId: 'bank-app-rebuild',
-      brokers: this.config.kafka.brokers,
-      logLevel: logLevel.WARN,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
     const groupId = `bank-app-rebuild-${randomUUID()}`;
     try {
-      const [projectors] = (await admin.describeGroups([this.config.projector.groupId])).groups;
+      const [projectors] = (
+        await this.admin.use((admin) => admin.describeGroups([this.config.projector.groupId]))
+      ).groups;
       if (projectors && projectors.members.length > 0) {
         throw new Error(
           `the projector group ${this.config.projector.groupId} has ${projectors.members.length} active member(s): ` +
@@ -75,16 +76,18 @@ class RebuildService {
       }
       // The log up to now: everything before these offsets is rebuilt.
       const ends = new Map(
-        (await admin.fetchTopicOffsets(CHANGE_TOPIC)).map((entry) => [entry.partition, BigInt(entry.high)]),
+        (await this.admin.use((admin) => admin.fetchTopicOffsets(CHANGE_TOPIC))).map((entry) => [
+          entry.partition,
+          BigInt(entry.high),
+        ]),
       );
       await this.clear();
       this.logger.log(
         `read model cleared; replaying ${CHANGE_TOPIC} up to offsets ${JSON.stringify(Object.fromEntries([...ends].map(([p, o]) => [p, o.toString()])))}`,
       );
-      return await this.replay(kafka, groupId, ends);
+      return await this.replay(groupId, ends);
     } finally {
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
+      await this.admin.use((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
     }
   }
 
@@ -95,7 +98,10 @@ class RebuildService {
    * for the same keys.
    */
   private async clear(): Promise<void> {
-    const migrator = new DataSource(migratorDataSourceOptions(this.config));
+    const migrator = new DataSource({
+      ...migratorDataSourceOptions(this.config),
+      entities: [MoneyWithdrawalEntity, CardBaselineEntity],
+    });
     await migrator.initialize();
     try {
       await migrator.getRepository(MoneyWithdrawalEntity).clear();
@@ -105,13 +111,13 @@ class RebuildService {
     }
   }
 
-  private async replay(kafka: Kafka, groupId: string, ends: Map<number, bigint>): Promise<RebuildSummary> {
+  private async replay(groupId: string, ends: Map<number, bigint>): Promise<RebuildSummary> {
     const started = Date.now();
     const summary: RebuildSummary = { events: 0, withdrawals: 0, duplicates: 0, poison: 0, seconds: 0 };
     const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
     if (remaining.size === 0) return summary;
 
-    const consumer = kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
+    const consumer = this.kafka.consumer({ groupId, ...REBUILD_CONSUMER_SETTINGS });
     await consumer.connect();
     await consumer.subscribe({ topic: CHANGE_TOPIC, fromBeginning: true });
     let finish: (error?: Error) => void = () => undefined;
@@ -193,9 +199,9 @@ class RebuildService {
    * INSERT IGNORE can simply run again, as after any transient failure.
    */
   private writeWithRetries(prepared: PreparedBatch): Promise<AppliedBatch> {
-    return retryWhileTransient(() => this.readModel.writeBatch(prepared), {
+    return retry(() => this.readModel.writeBatch(prepared), {
       attempts: WRITE_ATTEMPTS,
-      pauseMs: 100,
+      backoff: linearBackoff(100),
       retriable: isDatabaseUnavailableError,
       onRetry: (error, attempt) =>
         this.logger.warn(`batch write attempt ${attempt} failed (${(error as Error).message}); retrying`),
@@ -203,14 +209,29 @@ class RebuildService {
   }
 }
 
-@Module({
-  imports: [AppConfigModule.forRoot(), DatabaseModule, TypeOrmModule.forFeature([MoneyWithdrawalEntity])],
-  providers: [ReadModelRepository, RebuildService],
-})
-class RebuildModule {}
+@Module({})
+class RebuildModule {
+  static forRoot(logger: PinoInstance): DynamicModule {
+    return {
+      module: RebuildModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        loggerModule(logger),
+        DatabaseModule,
+        KafkaModule,
+        TypeOrmModule.forFeature([MoneyWithdrawalEntity]),
+      ],
+      providers: [ReadModelRepository, RebuildService],
+    };
+  }
+}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['log', 'error', 'warn'] });
+  // The app's logger (LOG_FORMAT); the summary itself is the one line on stdout that is not a log line.
+  const logger = appLogger(loadAppConfig().logging.format, 'info');
+  const app = await NestFactory.createApplicationContext(RebuildModule.forRoot(logger), {
+    logger: nestLogger(logger),
+  });
   try {
     const summary = await app.get(RebuildService).rebuild();
     const rate = summary.seconds > 0 ? Math.round(summary.events / summary.seconds) : summary.events;

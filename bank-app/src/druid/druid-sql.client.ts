@@ -6,7 +6,23 @@ import { Injectable, Logger } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { DATASOURCE, type DruidSqlRequest } from './analytics.queries';
+
+/** The datasource the Kafka supervisor fills from `ministatement` (bank-app-mini-statement-supervisor.json). */
+export const DATASOURCE = 'bankapp';
+
+export type DruidSqlParameter =
+  | { type: 'VARCHAR'; value: string }
+  /** Avatica's serial form of a TIMESTAMP: epoch milliseconds (UTC, as sqlTimeZone below). */
+  | { type: 'TIMESTAMP'; value: number }
+  | { type: 'INTEGER'; value: number };
+
+/** The body of POST /druid/v2/sql. */
+export interface DruidSqlRequest {
+  query: string;
+  parameters: DruidSqlParameter[];
+  resultFormat: 'object';
+  context: Record<string, string | number | boolean>;
+}
 
 /** Extra time the HTTP client gives Druid to report its own timeout before giving up on it. */
 const CLIENT_GRACE_MS = 1000;

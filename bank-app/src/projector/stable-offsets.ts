@@ -7,6 +7,7 @@
 // a transaction's offsets are pending, and we ask again. kafkajs 2.2.4 only speaks OffsetFetch up to
 // v4, so this file speaks the two requests it needs itself: FindCoordinator v0 and OffsetFetch v7.
 import { connect, type Socket } from 'node:net';
+import { constantBackoff, retry } from '../common/retry';
 
 const FIND_COORDINATOR = { key: 10, version: 0 };
 const OFFSET_FETCH = { key: 9, version: 7 }; // v6+ is a "flexible" version: compact strings, tag buffers
@@ -39,20 +40,26 @@ export async function fetchStableOffsets(
   topic: string,
   partitions: number[],
 ): Promise<Map<number, bigint>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  let lastProblem = '';
-  while (Date.now() < deadline) {
-    try {
-      const coordinator = await findCoordinator(options, groupId);
-      const answer = await offsetFetch(options.clientId, coordinator, groupId, topic, partitions);
-      if (answer.retry === undefined) return answer.offsets;
-      lastProblem = answer.retry;
-    } catch (error) {
-      lastProblem = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+  try {
+    // Any failure is worth another try until the deadline: the coordinator moving, a broker restarting,
+    // or the offsets not stable yet.
+    return await retry(
+      async () => {
+        const coordinator = await findCoordinator(options, groupId);
+        const answer = await offsetFetch(options.clientId, coordinator, groupId, topic, partitions);
+        if (answer.retry !== undefined) throw new Error(answer.retry);
+        return answer.offsets;
+      },
+      {
+        attempts: Infinity,
+        deadline: Date.now() + (options.timeoutMs ?? 30_000),
+        backoff: constantBackoff(RETRY_DELAY_MS),
+        retriable: () => true,
+      },
+    );
+  } catch (error) {
+    throw new Error(`no stable committed offsets for group ${groupId} (${(error as Error).message})`);
   }
-  throw new Error(`no stable committed offsets for group ${groupId} (${lastProblem})`);
 }
 
 interface Address {

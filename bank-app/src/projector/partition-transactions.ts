@@ -10,13 +10,11 @@
 // transaction completes, and a plain OffsetFetch can still return the previous offset (stable-offsets.ts
 // measures it and asks with `require_stable` instead). Every rebalance drops every writer, so the first
 // batch after it opens a fresh one: fencing, waiting and reading again.
-import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
-import { retryWhileTransient } from '../common/retry';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { linearBackoff, retry } from '../common/retry';
+import type { KafkaAdmin } from '../kafka/kafka-admin';
+import { CHANGE_TOPIC, DLQ_TOPIC, MINISTATEMENT_TOPIC } from '../kafka/kafka.topics';
 import { fetchStableOffsets } from './stable-offsets';
-
-export const CHANGE_TOPIC = 'debit_card';
-export const MINISTATEMENT_TOPIC = 'ministatement';
-export const DLQ_TOPIC = 'debit_card.dlq';
 
 /**
  * The longest a transaction may stay open (kafkajs' default, stated here): the broker aborts one whose
@@ -39,9 +37,9 @@ export function retryConcurrentTransactions<T>(
   attempts: number,
   pauseMs = PRODUCER_INITIAL_RETRY_MS,
 ): Promise<T> {
-  return retryWhileTransient(operation, {
+  return retry(operation, {
     attempts,
-    pauseMs,
+    backoff: linearBackoff(pauseMs),
     retriable: (error) => (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS',
   });
 }
@@ -87,7 +85,7 @@ class PartitionWriter {
 
   static async open(
     kafka: Kafka,
-    admin: Admin,
+    admin: KafkaAdmin,
     brokers: string[],
     groupId: string,
     partition: number,
@@ -111,7 +109,7 @@ class PartitionWriter {
         fetchStableOffsets({ brokers, clientId: `${groupId}.${partition}` }, groupId, CHANGE_TOPIC, [
           partition,
         ]),
-        admin.fetchTopicMetadata({ topics: [CHANGE_TOPIC, MINISTATEMENT_TOPIC] }),
+        admin.use((client) => client.fetchTopicMetadata({ topics: [CHANGE_TOPIC, MINISTATEMENT_TOPIC] })),
       ]);
       const partitionsOf = (topic: string) =>
         metadata.topics.find((entry) => entry.name === topic)?.partitions.length ?? 0;
@@ -177,7 +175,7 @@ export class PartitionTransactions {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     private readonly brokers: string[],
     private readonly groupId: string,
   ) {}

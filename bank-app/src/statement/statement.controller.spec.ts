@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { controllerApp, validationProblem } from '../../test/support/controller-app';
-import { MinistatementController } from './ministatement.controller';
-import { MinistatementService } from './ministatement.service';
+import { StatementController } from './statement.controller';
+import { StatementService } from './statement.service';
 
-describe(MinistatementController.name, () => {
+describe(StatementController.name, () => {
   let sut: NestFastifyApplication;
   const statements = { statement: jest.fn(), waitForVersion: jest.fn() };
   const line = {
@@ -16,9 +16,7 @@ describe(MinistatementController.name, () => {
   };
 
   beforeAll(async () => {
-    sut = await controllerApp(MinistatementController, [
-      { provide: MinistatementService, useValue: statements },
-    ]);
+    sut = await controllerApp(StatementController, [{ provide: StatementService, useValue: statements }]);
   });
   afterAll(() => sut.close());
   beforeEach(() => {

@@ -5,13 +5,13 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiProblem } from '../common/openapi';
-import { MinistatementService } from './ministatement.service';
+import { StatementService } from './statement.service';
 import { StatementLineDto, StatementQueryDto } from './statement.dto';
 
 @ApiTags('withdrawals')
 @Controller('moneywithdrawals')
-export class MinistatementController {
-  constructor(private readonly statements: MinistatementService) {}
+export class StatementController {
+  constructor(private readonly statements: StatementService) {}
 
   @Get()
   @ApiOperation({ summary: 'The mini statement of a card (the read model), newest first' })

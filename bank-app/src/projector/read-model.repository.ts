@@ -1,16 +1,16 @@
-// The read model's storage: statement lines (money_withdrawal) and card baselines, written by the
-// projector one batch at a time, and read by GET /moneywithdrawals through the entity's repository.
+// The read model's batch writes: statement lines (money_withdrawal) and card baselines, written by the
+// projector (and the rebuild) one batch at a time. GET /moneywithdrawals reads the lines through the
+// entity's repository (statement/statement.service.ts).
 //
 // The batch writes stay hand SQL, the projector's hot path: a batch's rows travel as one JSON array in
 // one parameter, which MariaDB's JSON_TABLE turns back into rows for an INSERT IGNORE … SELECT; a
 // placeholder per value (nine per line, thousands of lines per batch during a rebuild), as the query
 // builder would send them, was one of the node process's largest costs (docs/benchmarks.md).
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { formatCents } from '../common/money';
 import type { ChangeMeaning, Withdrawal } from './debezium-envelope';
-import { MoneyWithdrawalEntity } from './money-withdrawal.entity';
 
 /** One change event of a batch, with its position in the `debit_card` topic. */
 export interface PositionedMeaning {
@@ -37,15 +37,6 @@ export interface AppliedBatch {
    * event did not set a new last_withdrawal_id (a hand-written UPDATE, say). They cannot be projected.
    */
   idTaken: PositionedWithdrawal[];
-}
-
-export interface StatementLine {
-  id: string;
-  debitCardId: string;
-  amount: string;
-  transactionDate: string;
-  version: number;
-  requestId: string | null;
 }
 
 /** "2026-11-23T12:05:33.754709Z" → "2026-11-23 12:05:33.754709" for a TIMESTAMP(6) in a UTC session. */
@@ -127,10 +118,7 @@ export function prepareBatch(events: PositionedMeaning[]): PreparedBatch {
 
 @Injectable()
 export class ReadModelRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(MoneyWithdrawalEntity) private readonly lines: Repository<MoneyWithdrawalEntity>,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Writes a batch. A line is keyed by (debit_card_id, version) and remembers the partition and offset
@@ -185,40 +173,5 @@ export class ReadModelRepository {
         `${row.source_partition}:${row.source_offset}`,
       ]),
     );
-  }
-
-  /** The mini statement, newest first. */
-  async statement(debitCardId: string, limit: number): Promise<StatementLine[]> {
-    const lines = await this.lines.find({
-      select: {
-        id: true,
-        debitCardId: true,
-        amount: true,
-        transactionDate: true,
-        version: true,
-        requestId: true,
-      },
-      where: { debitCardId },
-      order: { version: 'DESC' },
-      take: limit,
-    });
-    return lines.map((line) => ({
-      id: line.id,
-      debitCardId: line.debitCardId,
-      amount: line.amount,
-      transactionDate: line.transactionDate.toISOString(),
-      version: Number(line.version),
-      requestId: line.requestId,
-    }));
-  }
-
-  /** The highest version of the card the read model holds (0 when none). */
-  async projectedVersion(debitCardId: string): Promise<number> {
-    const row = await this.lines
-      .createQueryBuilder('line')
-      .select('COALESCE(MAX(line.version), 0)', 'version')
-      .where('line.debitCardId = :debitCardId', { debitCardId })
-      .getRawOne<{ version: string }>();
-    return Number(row?.version ?? 0);
   }
 }

@@ -2,7 +2,7 @@
 // (…/status) and the row counters of its running tasks (…/stats).
 import { Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
-import { DATASOURCE } from '../analytics/analytics.queries';
+import { DATASOURCE } from './druid-sql.client';
 import { AppConfig } from '../config/app-config';
 
 /** The supervisor's id is its datasource's name. */

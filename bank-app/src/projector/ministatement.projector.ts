@@ -8,16 +8,11 @@
 // again, while the aborted Kafka transaction is invisible to read_committed consumers such as Druid.
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import {
-  Kafka,
-  logLevel,
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type KafkaMessage,
-  type Message,
-} from 'kafkajs';
+import { Kafka, type Consumer, type EachBatchPayload, type KafkaMessage, type Message } from 'kafkajs';
+import { exponentialBackoff, retry } from '../common/retry';
 import { AppConfig } from '../config/app-config';
+import { KafkaAdmin } from '../kafka/kafka-admin';
+import { CHANGE_TOPIC } from '../kafka/kafka.topics';
 import {
   interpretChangeEvent,
   ministatementMessage,
@@ -25,12 +20,22 @@ import {
   PoisonEventError,
   type ChangeMeaning,
 } from './debezium-envelope';
-import { CHANGE_TOPIC, PartitionTransactions } from './partition-transactions';
+import { PartitionTransactions } from './partition-transactions';
 import { ReadModelRepository, type PositionedMeaning } from './read-model.repository';
 import { ProjectorStats } from './projector.stats';
 
-/** Transient failures (database or Kafka down) are retried this often per batch before kafkajs takes over. */
+/**
+ * Transient failures (database or Kafka down) are retried this often per batch, 400, 800, 1600 and
+ * 3200 ms apart, before kafkajs takes over.
+ */
 const BATCH_ATTEMPTS = 5;
+
+/** Where a log line's event or batch is in `debit_card`: fields of the line, for log shippers to filter on. */
+function at(partition: number, offset?: string): { topic: string; partition: number; offset?: string } {
+  return offset === undefined
+    ? { topic: CHANGE_TOPIC, partition }
+    : { topic: CHANGE_TOPIC, partition, offset };
+}
 
 /** The record as it came, for the dead-letter topic, with why it can never be projected and where it was. */
 function deadLetterOf(message: KafkaMessage, partition: number, reason: string): Message {
@@ -49,9 +54,7 @@ function deadLetterOf(message: KafkaMessage, partition: number, reason: string):
 @Injectable()
 export class MinistatementProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MinistatementProjector.name);
-  private readonly kafka: Kafka;
   private consumer?: Consumer;
-  private admin?: Admin;
   private transactions?: PartitionTransactions;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
@@ -62,17 +65,11 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     private readonly config: AppConfig,
     private readonly readModel: ReadModelRepository,
     readonly stats: ProjectorStats,
+    private readonly kafka: Kafka,
+    /** The app's one admin connection (KafkaModule's), for the partition counts; not ours to close. */
+    private readonly admin: KafkaAdmin,
   ) {
     this.events.setMaxListeners(0);
-    this.kafka = new Kafka({
-      clientId: 'bank-app-projector',
-      brokers: config.kafka.brokers,
-      logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ namespace, log }) =>
-          this.logger.warn(`kafkajs ${namespace}: ${log.message}`),
-    });
   }
 
   onApplicationBootstrap(): void {
@@ -92,14 +89,15 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     const groupId = this.config.projector.groupId;
     let startedConsumer: Consumer | undefined; // for the catch below
     try {
-      const admin = this.kafka.admin();
-      this.admin = admin;
-      await admin.connect();
       // Shutdown may land during any await below. Its stop() closes what existed then, but a client
       // still connecting can come up afterwards (kafkajs retries a connection closed under it), so
       // these checks close this start()'s own clients: no client outlives the application.
-      if (this.stopping) return await this.abandonStart();
-      this.transactions = new PartitionTransactions(this.kafka, admin, this.config.kafka.brokers, groupId);
+      this.transactions = new PartitionTransactions(
+        this.kafka,
+        this.admin,
+        this.config.kafka.brokers,
+        groupId,
+      );
       const consumer: Consumer = this.kafka.consumer({
         groupId,
         sessionTimeout: this.config.projector.sessionTimeoutMs,
@@ -117,7 +115,12 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
       const transactions = this.transactions;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assigned = payload.memberAssignment[CHANGE_TOPIC] ?? [];
-        this.logger.log(`joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`);
+        this.logger.log({
+          msg: `joined ${groupId}: partitions [${assigned.join(', ')}] of ${CHANGE_TOPIC}`,
+          groupId,
+          topic: CHANGE_TOPIC,
+          partitions: assigned,
+        });
         void transactions.closeAll(); // fresh writers: another owner may have committed meanwhile
       });
       // kafkajs gives up for good on some errors; never stop silently: start a fresh consumer.
@@ -171,11 +174,10 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
 
   private async stop(): Promise<void> {
     this.stats.running = false;
-    const { consumer, transactions, admin } = this;
+    const { consumer, transactions } = this;
     this.consumer = undefined; // retired first, so its crash while disconnecting restarts nothing
     await consumer?.disconnect().catch(() => undefined);
     await transactions?.closeAll();
-    await admin?.disconnect().catch(() => undefined);
   }
 
   private async projectBatch(payload: EachBatchPayload): Promise<void> {
@@ -186,71 +188,94 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
     if (!transactions) return;
     const { partition } = batch;
 
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const writer = await transactions.writer(partition);
-        const messages = batch.messages.filter((message) => BigInt(message.offset) >= writer.committedOffset);
-        if (messages.length > 0) {
-          const { events, deadLetters } = this.interpret(partition, messages);
-          const applied = await this.readModel.applyBatch(events);
-          for (const { offset, withdrawal } of applied.idTaken) {
-            const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
-            this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`);
-            const message = messages.find((candidate) => candidate.offset === offset);
-            if (message) deadLetters.push(deadLetterOf(message, partition, reason));
-          }
-          const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
-          if (fault === 'after-database-commit') this.killForFaultTest();
-          const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-          const positions = await writer.commit(
-            this.config.projector.groupId,
-            {
-              ministatement: applied.toPublish.map((withdrawal) => ({
-                key: withdrawal.debitCardId,
-                value: JSON.stringify(ministatementMessage(withdrawal)),
-              })),
-              deadLetters,
-              nextOffset,
-            },
-            fault === 'before-kafka-commit' ? () => this.killForFaultTest() : undefined,
-          );
-          this.stats.recordBatch({
-            events: messages.length,
-            published: applied.toPublish,
-            positions,
-            duplicates: applied.duplicates,
-            deadLettered: deadLetters.length,
-          });
-          for (const withdrawal of applied.toPublish) {
-            this.logger.debug(
-              `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version} ` +
-                `requestId=${withdrawal.requestId} from ${CHANGE_TOPIC}[${partition}]`,
-            );
-          }
-          if (applied.duplicates > 0) {
-            this.logger.log(
-              `skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`,
-            );
-          }
-        }
-        payload.resolveOffset(batch.lastOffset());
-        await payload.heartbeat();
-        this.events.emit('committed');
-        return;
-      } catch (error) {
-        await transactions.discard(partition);
-        this.stats.retries += 1;
-        const message = (error as Error).message;
-        if (attempt >= BATCH_ATTEMPTS || !live()) {
-          this.logger.error(`batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${message}`);
-          throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
-        }
-        this.logger.warn(
-          `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${message}); retrying`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    try {
+      await retry(() => this.projectOnce(payload, transactions), {
+        attempts: BATCH_ATTEMPTS,
+        backoff: exponentialBackoff(200),
+        retriable: live, // a batch revoked meanwhile is another owner's now
+        // The writer is dropped after any failure: the next attempt opens a fresh one (fencing again).
+        onFailure: async () => {
+          await transactions.discard(partition);
+          this.stats.retries += 1;
+        },
+        onRetry: (error, attempt) =>
+          this.logger.warn({
+            msg: `batch ${CHANGE_TOPIC}[${partition}] attempt ${attempt} failed (${(error as Error).message}); retrying`,
+            ...at(partition, batch.firstOffset() ?? undefined),
+            attempt,
+          }),
+      });
+    } catch (error) {
+      this.logger.error({
+        msg: `batch ${CHANGE_TOPIC}[${partition}]@${batch.firstOffset()} failed: ${(error as Error).message}`,
+        ...at(partition, batch.firstOffset() ?? undefined),
+      });
+      throw error; // kafkajs retries the batch (nothing was committed), then restarts the consumer
+    }
+  }
+
+  /** One attempt at a batch: the read model, then one Kafka transaction; resolves the batch's offsets. */
+  private async projectOnce(payload: EachBatchPayload, transactions: PartitionTransactions): Promise<void> {
+    const { batch } = payload;
+    const { partition } = batch;
+    const writer = await transactions.writer(partition);
+    const messages = batch.messages.filter((message) => BigInt(message.offset) >= writer.committedOffset);
+    if (messages.length > 0) {
+      const { events, deadLetters } = this.interpret(partition, messages);
+      const applied = await this.readModel.applyBatch(events);
+      for (const { offset, withdrawal } of applied.idTaken) {
+        const reason = `withdrawal id ${withdrawal.id} (card ${withdrawal.debitCardId} v${withdrawal.version}) is already another line's`;
+        this.logger.warn({
+          msg: `dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${reason}`,
+          ...at(partition, offset),
+        });
+        const message = messages.find((candidate) => candidate.offset === offset);
+        if (message) deadLetters.push(deadLetterOf(message, partition, reason));
+      }
+      const fault = applied.toPublish.length > 0 ? this.armedFaultKillPoint() : undefined;
+      if (fault === 'after-database-commit') this.killForFaultTest();
+      const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+      const positions = await writer.commit(
+        this.config.projector.groupId,
+        {
+          ministatement: applied.toPublish.map((withdrawal) => ({
+            key: withdrawal.debitCardId,
+            value: JSON.stringify(ministatementMessage(withdrawal)),
+          })),
+          deadLetters,
+          nextOffset,
+        },
+        fault === 'before-kafka-commit' ? () => this.killForFaultTest() : undefined,
+      );
+      this.stats.recordBatch({
+        events: messages.length,
+        published: applied.toPublish,
+        positions,
+        duplicates: applied.duplicates,
+        deadLettered: deadLetters.length,
+      });
+      for (const withdrawal of applied.toPublish) {
+        this.logger.debug({
+          msg: `projected ${withdrawal.id} card=${withdrawal.debitCardId} v${withdrawal.version}`,
+          ...at(partition),
+          withdrawalId: withdrawal.id,
+          debitCardId: withdrawal.debitCardId,
+          version: withdrawal.version,
+          // The withdrawal's request id: a search by it finds the request's lines and this one.
+          requestId: withdrawal.requestId,
+        });
+      }
+      if (applied.duplicates > 0) {
+        this.logger.log({
+          msg: `skipped ${applied.duplicates} duplicate event(s) in ${CHANGE_TOPIC}[${partition}]`,
+          ...at(partition),
+          duplicates: applied.duplicates,
+        });
       }
     }
+    payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
+    this.events.emit('committed');
   }
 
   /** Interprets each record; the ones that can never be processed become dead letters with the reason. */
@@ -267,7 +292,10 @@ export class MinistatementProjector implements OnApplicationBootstrap, BeforeApp
         meaning = interpretChangeEvent(parseRecordValue(message.value ?? null));
       } catch (error) {
         if (!(error instanceof PoisonEventError)) throw error;
-        this.logger.warn(`dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`);
+        this.logger.warn({
+          msg: `dead-lettering ${CHANGE_TOPIC}[${partition}]@${offset}: ${error.message}`,
+          ...at(partition, offset),
+        });
         deadLetters.push(deadLetterOf(message, partition, error.message));
         continue;
       }
