@@ -22,7 +22,7 @@ function packageVersion(name: string): string {
   return 'unknown';
 }
 
-/** The version in a jar's file name (kafka_2.13-3.9.1.jar → 3.9.1), for components we run from jars. */
+/** The version in a jar's file name (kafka_2.13-4.1.2.jar → 4.1.2), for components we run from jars. */
 function jarVersion(dir: string, pattern: RegExp): string {
   try {
     for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) {

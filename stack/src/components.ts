@@ -135,7 +135,7 @@ function kafkaClasspath(): string[] {
   return [path.join(paths.kafkaLib, '*')];
 }
 
-const log4jForKafka = () => `file:${renderConfig('stack/config/log4j.properties', 'kafka/log4j.properties')}`;
+const log4jForKafka = () => renderConfig('stack/config/log4j2.xml', 'kafka/log4j2.xml');
 
 /**
  * A KRaft cluster id: 22 characters, base64url of 16 random bytes. One that starts with "-" would be
@@ -165,7 +165,7 @@ const kafka: Component = {
       classpath: kafkaClasspath(),
       mainClass: 'kafka.tools.StorageTool',
       args: ['format', '-t', clusterId, '-c', config, '--ignore-formatted'],
-      systemProperties: { 'log4j.configuration': log4jForKafka() },
+      systemProperties: { 'log4j2.configurationFile': log4jForKafka() },
     });
     await run(command, args, { timeout: 120_000 });
   },
@@ -175,7 +175,7 @@ const kafka: Component = {
       classpath: kafkaClasspath(),
       mainClass: 'kafka.Kafka',
       args: [path.join(paths.conf, 'kafka', 'server.properties')],
-      systemProperties: { 'log4j.configuration': log4jForKafka() },
+      systemProperties: { 'log4j2.configurationFile': log4jForKafka() },
     }),
   ready: () => kafkaReady(ports.kafka.port),
 };
@@ -188,7 +188,7 @@ export function connectWorkerCommand(workerProperties: string, env: Record<strin
       classpath: kafkaClasspath(),
       mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
       args: [workerProperties],
-      systemProperties: { 'log4j.configuration': log4jForKafka() },
+      systemProperties: { 'log4j2.configurationFile': log4jForKafka() },
     }),
     env,
   };
