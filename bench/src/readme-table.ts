@@ -4,6 +4,7 @@
 // fails when the block was edited by hand or latest.json changed without it.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Figure } from './report';
 
 export const TABLE_START = '<!-- bench-table:start -->';
 export const TABLE_END = '<!-- bench-table:end -->';
@@ -11,17 +12,6 @@ export const TABLE_END = '<!-- bench-table:end -->';
 const repoRoot = path.resolve(__dirname, '..', '..');
 export const LATEST_RESULTS = path.join(repoRoot, 'bench', 'results', 'latest.json');
 export const README = path.join(repoRoot, 'README.md');
-
-/** One entry of latest.json's `results` (report.ts writes them; `detail` is not read here). */
-export interface ResultFigure {
-  name: string;
-  value: number | null;
-  unit: string;
-  ceiling: number | null;
-  ratio: number | null;
-  goal: string | null;
-  met: boolean | null;
-}
 
 /** The parts of latest.json the table shows. */
 export interface BenchResults {
@@ -31,7 +21,7 @@ export interface BenchResults {
   machine?: { cores?: number; memoryGb?: number; cpuModel?: string; os?: string };
   settings?: { repetitions?: number; runSeconds?: number };
   failures?: string[];
-  results: ResultFigure[];
+  results: Figure[];
 }
 
 interface Headline {
@@ -115,7 +105,7 @@ export function formatGoal(goal: string): string {
     .replace(/\d{4,}/g, grouped);
 }
 
-function row(headline: Headline, figure: ResultFigure): string {
+function row(headline: Headline, figure: Figure): string {
   const value = figure.value === null ? 'not measured' : `${formatNumber(figure.value)} ${figure.unit}`;
   const ceiling =
     figure.ceiling === null ? '-' : `${formatNumber(figure.ceiling)} ${headline.ceiling ?? figure.unit}`;
