@@ -1,7 +1,8 @@
 // The feature folders of src/ depend on each other one way only: no import cycle between two folders,
 // however long. Read with the TypeScript compiler's own import scanner, from the source files the app
 // is built from (specs left out: a test may reach across). The root files (main.ts, app.module.ts,
-// app.factory.ts) compose the folders and count as one more node, "(root)".
+// app.factory.ts) compose the folders and count as one more node, "(root)". Not madge or
+// dependency-cruiser: they check cycles between files, and this rule is about folders.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

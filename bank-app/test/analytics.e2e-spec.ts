@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { CardTotal, WithdrawalBucket } from '../src/analytics/analytics.service';
 import { startApp, type TestApp } from './support/app';
 import { createCard } from './support/cards';
 import { openTestDb } from './support/db';
@@ -27,18 +28,6 @@ afterAll(async () => {
   await db?.end();
 });
 
-interface Bucket {
-  bucket: string;
-  count: number;
-  total: string;
-}
-
-interface CardTotal {
-  debitCardId: string;
-  count: number;
-  total: string;
-}
-
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 type Granularity = keyof typeof UNIT_MS;
 
@@ -52,7 +41,7 @@ interface LineRow extends RowDataPacket {
 }
 
 /** The buckets the API should answer for a card, computed from the read model's own lines. */
-async function expectedBuckets(card: string, granularity: Granularity): Promise<Bucket[]> {
+async function expectedBuckets(card: string, granularity: Granularity): Promise<WithdrawalBucket[]> {
   const [lines] = await db.query<LineRow[]>(
     'SELECT transaction_date, amount FROM money_withdrawal WHERE debit_card_id = ?',
     [card],
@@ -118,7 +107,7 @@ describe('over real Druid', () => {
       .get('/analytics/withdrawals')
       .query({ debitCardId: cards.large, granularity: 'day', from, to });
 
-    const buckets = response.body as Bucket[];
+    const buckets = response.body as WithdrawalBucket[];
     const total = buckets.reduce((sum, bucket) => sum + cents(bucket.total), 0n);
     expect(formatCents(total)).toBe('3999999999.96');
     expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(4);
@@ -131,7 +120,7 @@ describe('over real Druid', () => {
       .query({ granularity: 'minute', from, to });
 
     expect(response.status).toBe(200);
-    const all = new Map((response.body as Bucket[]).map((bucket) => [bucket.bucket, bucket]));
+    const all = new Map((response.body as WithdrawalBucket[]).map((bucket) => [bucket.bucket, bucket]));
     const mine = new Map<string, { count: number; total: bigint }>();
     for (const card of Object.values(cards)) {
       for (const bucket of await expectedBuckets(card, 'minute')) {
@@ -172,7 +161,7 @@ describe('over real Druid', () => {
   it('answers the defaults: the last 24 hours, hourly, every card; the top 10 of all time', async () => {
     const withdrawals = await testApp.api().get('/analytics/withdrawals');
     expect(withdrawals.status).toBe(200);
-    const buckets = withdrawals.body as Bucket[];
+    const buckets = withdrawals.body as WithdrawalBucket[];
     expect(buckets.length).toBeGreaterThan(0);
     expect(buckets.length).toBeLessThanOrEqual(25);
     for (const { bucket } of buckets) expect(bucket).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000Z$/);

@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { CardTotal, WithdrawalBucket } from '../src/analytics/analytics.service';
 import { startApp, type TestApp } from './support/app';
 import { createCard } from './support/cards';
 import { withdraw } from './support/exactly-once';
@@ -159,17 +160,6 @@ const hhmm = (epochMs: number): string => new Date(epochMs).toISOString().slice(
 const INTEGER = /^\d{1,3}(,\d{3})*$/;
 const AMOUNT = /^\d{1,3}(,\d{3})*\.\d{2}$/;
 const MINUTE_MS = 60_000;
-
-interface WithdrawalBucket {
-  bucket: string;
-  count: number;
-  total: string;
-}
-interface CardTotal {
-  debitCardId: string;
-  count: number;
-  total: string;
-}
 
 it('withdraws through the form, shows the line live, the hops, the charts and the trace', async () => {
   const card = await createCard(testApp, '1000.00', 'dash');

@@ -164,15 +164,13 @@ describe('a Connect worker whose environment holds a wrong database password', (
   const topics = ['configs', 'offsets', 'status'].map((kind) => `${groupId}-${kind}`);
   let worker: ChildProcess | undefined;
   let workerUrl = '';
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrong-secret-'));
 
   beforeAll(async () => {
     const port = await freePort();
     workerUrl = `http://127.0.0.1:${port}`;
     // The stack's own worker configuration, as a separate worker: its own port, group and topics.
-    const properties = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'wrong-secret-')),
-      'worker.properties',
-    );
+    const properties = path.join(configDir, 'worker.properties');
     const overrides = [
       `group.id=${groupId}`,
       `listeners=${workerUrl}`,
@@ -203,6 +201,7 @@ describe('a Connect worker whose environment holds a wrong database password', (
       worker.kill('SIGKILL');
       await exited;
     }
+    fs.rmSync(configDir, { recursive: true, force: true });
     const admin = kafka.admin();
     await admin.connect();
     try {

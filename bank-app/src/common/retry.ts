@@ -1,7 +1,8 @@
 // The app's one retry helper: runs an operation again after a transient failure, within a bound (a
 // number of attempts, a deadline, or both), pausing as the caller's backoff says. Every retry loop of
 // the app goes through it: the projector's batches, sendOffsets while a transaction completes, the
-// stable offset read, and the rebuild's batch writes.
+// stable offset read, and the rebuild's batch writes. Not p-retry: it is ESM-only since v5 (this app
+// compiles to CommonJS), and v4 has no linear backoff, which the 20 ms sendOffsets retry needs.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RetryPolicy {
